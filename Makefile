@@ -1,0 +1,86 @@
+# Inception appliance. `make` builds out/ (kernel, hostd, initramfs, data
+# disk); `make run` boots it; `make test` runs every test tier.
+SHELL      := /bin/sh
+OUT        := out
+CACHE      ?= /var/cache/inception
+HTTPS_PORT ?= 8443
+SSH_PORT   ?= 2222
+export INCEPTION_CACHE := $(CACHE)
+export HTTPS_PORT SSH_PORT
+
+HOSTD_SRC  := $(wildcard hostd/*.c)
+HOSTD_HDR  := $(wildcard hostd/*.h)
+CFLAGS     ?= -O2
+WARN       := -Wall -Wextra -Werror
+MUSL_CC    := musl-gcc
+KINC       := $(OUT)/build/kinc
+PURE_SRC   := hostd/conf.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
+              hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+
+.PHONY: all deps run down ssh test test-unit test-e2e bench clean fclean re help
+
+all: $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/data.img ## Build everything into out/
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t14
+
+deps: $(OUT)/.deps ## Install the Debian packages the build needs
+$(OUT)/.deps: scripts/deps.sh
+	@mkdir -p $(OUT)
+	scripts/deps.sh
+	@touch $@
+
+$(OUT)/bzImage: $(OUT)/.deps scripts/kernel.sh $(wildcard kernel-config/*.config)
+	scripts/kernel.sh $@
+
+$(KINC): $(OUT)/.deps
+	@mkdir -p $@
+	@ln -sfn /usr/include/linux $@/linux
+	@ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
+	@ln -sfn /usr/include/asm-generic $@/asm-generic
+
+$(OUT)/hostd: $(HOSTD_SRC) $(HOSTD_HDR) | $(KINC)
+	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s \
+		-o $@ $(HOSTD_SRC)
+
+$(OUT)/initramfs.img: $(OUT)/hostd scripts/initramfs.sh scripts/config.sh \
+		initramfs/binaries $(shell find initramfs -type f) \
+		$(wildcard stack/.env stack/.env.example)
+	scripts/initramfs.sh $(OUT)
+
+$(OUT)/data.img: | $(OUT)/.deps
+	truncate -s 4G $@
+
+run: all ## Build, boot the VM in the background, wait until it is ready
+	qemu/vm.sh start
+
+down: ## Power the VM off cleanly (ACPI power button)
+	qemu/vm.sh stop
+
+ssh: ## Log in to the running VM as root
+	qemu/vm.sh ssh
+
+test: test-unit test-e2e ## Run every test tier (unit, QEMU end to end)
+
+test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
+	@mkdir -p $(OUT)/build
+	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $(OUT)/build/unit \
+		$(UNIT_SRC) $(PURE_SRC)
+	$(OUT)/build/unit
+
+test-e2e: all ## Boot the image under QEMU and check it from outside
+	tests/e2e/boot.sh
+
+bench: all ## Boot-time and size comparison against Debian's cloud kernel
+	bench/boot
+
+clean: ## Remove build products (keeps the data disk, ssh key and caches)
+	-qemu/vm.sh stop 2>/dev/null
+	rm -rf $(OUT)/build $(OUT)/hostd $(OUT)/bzImage $(OUT)/initramfs.img \
+		$(OUT)/initramfs $(OUT)/*.log
+
+fclean: clean ## Also remove the data disk, the ssh key and everything in out/
+	rm -rf $(OUT)
+
+re: fclean all ## Rebuild from scratch (the kernel cache is kept)

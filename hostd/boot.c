@@ -1,0 +1,415 @@
+/* boot: see boot.h. Phases that need a child process (fsck, mkfs, sshd) or
+ * the network (DHCP) run as event-loop steps, each one starting the next
+ * from its completion callback, so hostd keeps reaping and answering
+ * signals the whole time. Nothing here exits: a failed phase is logged and
+ * boot goes on with what works. */
+#include "boot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "conf.h"
+#include "dhcp.h"
+#include "disk.h"
+#include "log.h"
+#include "loop.h"
+#include "mount.h"
+#include "net.h"
+#include "power.h"
+#include "proc.h"
+#include "svc.h"
+#include "util.h"
+
+#define DISK_WAIT_MS 10000
+#define STOP_GRACE_MS 5000
+
+static struct conf conf;
+static char data_dir[128];
+static char data_dev[64];
+
+enum boot_step { STEP_NET = 1, STEP_DISK = 2, STEP_SSH = 4 };
+static int steps_done;
+static int data_mounted;
+
+static struct watch sigw;
+static struct dhcp_client dhcp;
+static struct proc disk_job;
+static struct timer disk_retry;
+static long long disk_wait_start;
+static struct svc sshd;
+
+static int stopping;
+static struct timer stop_timer;
+
+static double uptime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void step_done(int step)
+{
+	if (steps_done & step)
+		return;
+	steps_done |= step;
+	if (steps_done != (STEP_NET | STEP_DISK | STEP_SSH) || stopping)
+		return;
+	log_info("ready in %.2f s: %s.42.fr, ssh on port %s, data disk %s", uptime(),
+		 conf.login, conf.ssh_port,
+		 data_mounted ? data_dev : "MISSING (nothing persists this boot)");
+}
+
+/* ---- phase 3: names and network ---------------------------------------- */
+
+int boot_hosts_file(char *buf, int len, const char *login, const char *hostname)
+{
+	return snprintf(buf, (size_t)len,
+			"127.0.0.1\tlocalhost\n"
+			"127.0.1.1\t%s\n"
+			"127.0.0.1\t%s.42.fr\n",
+			hostname, login);
+}
+
+static void net_bound(struct dhcp_client *c)
+{
+	(void)c;
+	step_done(STEP_NET);
+}
+
+static void phase_network(void)
+{
+	char hosts[512];
+	int n = boot_hosts_file(hosts, sizeof(hosts), conf.login, conf.hostname);
+
+	if (sethostname(conf.hostname, strlen(conf.hostname)) < 0)
+		log_sys("set hostname %s", conf.hostname);
+	if (write_file_atomic("/etc/hosts", hosts, (size_t)n, 0644) < 0)
+		log_sys("write /etc/hosts");
+	if (net_link_up("lo") < 0)
+		log_err("loopback is down: local services will not answer");
+	if (net_link_up("eth0") < 0 || dhcp_start(&dhcp, "eth0", net_bound) < 0) {
+		log_err("eth0 is not configured: the VM is unreachable from outside");
+		step_done(STEP_NET);
+	}
+}
+
+/* ---- phase 6: ssh ------------------------------------------------------- */
+
+static void phase_ssh(void)
+{
+	static char *argv[] = {"/usr/sbin/dropbear", "-F", "-E", "-R", "-s",
+			       "-p", NULL, NULL};
+	char keydir[192];
+
+	argv[6] = conf.ssh_port;
+	/* Host keys live on the data disk so the VM keeps its identity
+	 * across boots; without the disk they are made anew in /run. */
+	if (data_mounted)
+		snprintf(keydir, sizeof(keydir), "%s/.appliance/dropbear", data_dir);
+	else
+		snprintf(keydir, sizeof(keydir), "/run/dropbear");
+	if (mkdir_p(keydir, 0700) < 0)
+		log_sys("mkdir %s", keydir);
+	if (unlink("/etc/dropbear") < 0 && errno != ENOENT)
+		log_sys("remove /etc/dropbear");
+	if (symlink(keydir, "/etc/dropbear") < 0)
+		log_sys("link /etc/dropbear to %s", keydir);
+	svc_init(&sshd, "dropbear", argv);
+	svc_start(&sshd);
+	step_done(STEP_SSH);
+}
+
+/* ---- phase 4: the data disk --------------------------------------------- */
+
+static void disk_mount(int read_only)
+{
+	unsigned long flags = MS_NOSUID | MS_NODEV | (read_only ? MS_RDONLY : 0);
+
+	if (mkdir_p(data_dir, 0755) < 0) {
+		log_sys("mkdir %s", data_dir);
+	} else if (mount(data_dev, data_dir, "ext4", flags, NULL) < 0) {
+		log_sys("mount %s on %s", data_dev, data_dir);
+	} else {
+		data_mounted = 1;
+		log_info("data disk %s mounted on %s%s", data_dev, data_dir,
+			 read_only ? " READ-ONLY" : "");
+	}
+	step_done(STEP_DISK);
+	phase_ssh();
+}
+
+static void mkfs_done(struct proc *p, int status)
+{
+	char how[64];
+
+	(void)p;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		log_info("formatted %s as ext4 (label %s)", data_dev, conf.data_label);
+		disk_mount(0);
+		return;
+	}
+	proc_status_str(status, how, sizeof(how));
+	log_err("mke2fs %s %s: no data disk this boot", data_dev, how);
+	step_done(STEP_DISK);
+	phase_ssh();
+}
+
+static void fsck_done(struct proc *p, int status)
+{
+	char how[64];
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+
+	(void)p;
+	/* e2fsck: 0 clean, 1 errors fixed, 2 fixed and reboot wanted (only
+	 * for a mounted root), 4 and up left uncorrected or failed. */
+	if (code >= 0 && code < 4) {
+		if (code)
+			log_warn("e2fsck fixed errors on %s", data_dev);
+		disk_mount(0);
+		return;
+	}
+	proc_status_str(status, how, sizeof(how));
+	log_err("e2fsck %s %s: errors left; mounting read-only to keep the data",
+		data_dev, how);
+	disk_mount(1);
+}
+
+static void disk_look(struct timer *t)
+{
+	enum disk_found f = disk_find("/sys", conf.data_label, data_dev,
+				      sizeof(data_dev));
+	static char *fsck_argv[] = {"/sbin/e2fsck", "-p", NULL, NULL};
+	static char *mkfs_argv[] = {"/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-L",
+				    NULL, NULL, NULL};
+
+	(void)t;
+	disk_job.out.fd = -1;
+	if (f == DISK_LABELED) {
+		disk_job.name = "e2fsck";
+		disk_job.on_exit = fsck_done;
+		fsck_argv[2] = data_dev;
+		log_info("data disk: %s (label %s); checking", data_dev, conf.data_label);
+		if (proc_spawn(&disk_job, fsck_argv) < 0)
+			disk_mount(1);
+		return;
+	}
+	if (f == DISK_BLANK) {
+		disk_job.name = "mke2fs";
+		disk_job.on_exit = mkfs_done;
+		mkfs_argv[6] = conf.data_label;
+		mkfs_argv[7] = data_dev;
+		log_info("data disk: %s is blank; formatting it", data_dev);
+		if (proc_spawn(&disk_job, mkfs_argv) < 0) {
+			step_done(STEP_DISK);
+			phase_ssh();
+		}
+		return;
+	}
+	/* Disks on slow controllers may still be appearing. */
+	if (now_ms() - disk_wait_start < DISK_WAIT_MS) {
+		timer_arm(&disk_retry, 250);
+		return;
+	}
+	log_err("no data disk: no ext4 filesystem labelled %s and no blank disk; "
+		"nothing written under %s will persist", conf.data_label, data_dir);
+	if (mkdir_p(data_dir, 0755) < 0)
+		log_sys("mkdir %s", data_dir);
+	step_done(STEP_DISK);
+	phase_ssh();
+}
+
+static void phase_disk(void)
+{
+	snprintf(data_dir, sizeof(data_dir), "/home/%s/data", conf.login);
+	disk_retry.cb = disk_look;
+	disk_wait_start = now_ms();
+	disk_look(NULL);
+}
+
+/* ---- phase 9: power-off ------------------------------------------------- */
+
+static void power_off_now(void)
+{
+	int status, n = 0;
+	long long until = now_ms() + 1000;
+
+	/* Everything still alive is killed; collect them (bounded). */
+	if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
+		log_sys("kill remaining processes");
+	while (now_ms() < until && (waitpid(-1, &status, WNOHANG) >= 0 || errno == EINTR))
+		n++;
+	if (data_mounted) {
+		if (mount_teardown(data_dir) == 0)
+			log_info("data disk unmounted cleanly");
+	} else {
+		sync();
+	}
+	log_info("power off");
+	reboot(RB_POWER_OFF);
+	log_sys("power off");
+	for (;;)
+		pause();	/* PID 1 must not return */
+}
+
+static void stop_grace_over(struct timer *t)
+{
+	(void)t;
+	log_warn("processes still running after %d ms; killing them", STOP_GRACE_MS);
+	power_off_now();
+}
+
+/* Everything but PID 1 gets SIGTERM; power-off follows as soon as no child
+ * is left or the grace period ends. */
+static void shutdown_begin(const char *why)
+{
+	if (stopping)
+		return;
+	stopping = 1;
+	log_info("power-off requested (%s): stopping services", why);
+	timer_cancel(&disk_retry);
+	sshd.want_up = 0;
+	timer_cancel(&sshd.restart_timer);
+	if (kill(-1, SIGTERM) < 0) {
+		if (errno == ESRCH)
+			power_off_now();	/* nothing to wait for */
+		log_sys("signal processes to stop");
+	}
+	stop_timer.cb = stop_grace_over;
+	timer_arm(&stop_timer, STOP_GRACE_MS);
+}
+
+static void power_button(void)
+{
+	shutdown_begin("ACPI power button");
+}
+
+static void signal_readable(struct watch *w, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			break;
+		case SIGINT:
+			shutdown_begin("ctrl-alt-del");
+			break;
+		default:
+			shutdown_begin(strsignal((int)si.ssi_signo));
+			break;
+		}
+	}
+	if (proc_reap() && stopping) {
+		timer_cancel(&stop_timer);
+		power_off_now();
+	}
+}
+
+/* ---- phases 1-2: mounts, console, signals -------------------------------- */
+
+static void setup_console(void)
+{
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;	/* keep whatever the kernel gave us */
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGSEGV && s != SIGBUS &&
+		    s != SIGFPE && s != SIGILL && s < SIGRTMIN)
+			sigaddset(&set, s);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
+		log_sys("block signals");
+		return -1;
+	}
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0) {
+		log_sys("signalfd");
+		return -1;
+	}
+	sigw.fd = fd;
+	sigw.cb = signal_readable;
+	return loop_add(&sigw, EPOLLIN);
+}
+
+static void load_conf(void)
+{
+	char buf[4096], err[256];
+	ssize_t n;
+
+	conf_defaults(&conf);
+	n = read_file(APPLIANCE_CONF, buf, sizeof(buf));
+	if (n < 0) {
+		log_sys("read %s; using defaults", APPLIANCE_CONF);
+		return;
+	}
+	if (conf_parse(&conf, buf, (size_t)n, APPLIANCE_CONF, err, sizeof(err)) < 0)
+		log_err("%s; using defaults", err);
+}
+
+void boot_main(void)
+{
+	int failed;
+
+	/* Phase 1: a root that containers can pivot_root away from, then the
+	 * API filesystems. */
+	if (mount_leave_rootfs() < 0)
+		log_err("still on rootfs: containers will not be able to pivot_root");
+	failed = mount_early();
+	setup_console();
+	/* Phase 2: our log, quiet kernel console, ctrl-alt-del as SIGINT. */
+	log_info("hostd %s starting as PID 1 (kernel handed over at %.3f s)",
+		 HOSTD_VERSION, uptime());
+	if (failed)
+		log_err("%d early mounts failed (see above)", failed);
+	log_open_file("/run/hostd.log", 1 << 20);
+	if (klogctl(8, NULL, 4) < 0)	/* SYSLOG_ACTION_CONSOLE_LEVEL */
+		log_sys("set the kernel console log level");
+	if (reboot(RB_DISABLE_CAD) < 0)
+		log_sys("route ctrl-alt-del to hostd");
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", "/root", 1);
+	if (chdir("/") < 0)
+		log_sys("chdir /");
+	umask(022);
+
+	if (loop_init() < 0 || setup_signals() < 0)
+		log_err("no event loop: hostd cannot supervise anything");
+	load_conf();
+	if (cgroup_enable_controllers("/sys/fs/cgroup"))
+		log_err("some cgroup controllers are missing: limits will not apply");
+	if (power_watch_button(power_button) == 0)
+		log_warn("no ACPI power button found: use SIGTERM to power off");
+	phase_network();
+	phase_disk();
+	for (;;)
+		loop_once();
+}

@@ -1,0 +1,169 @@
+/* net: see net.h. */
+#include "net.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "log.h"
+
+struct nlreq {
+	struct nlmsghdr nh;
+	union {
+		struct ifinfomsg ifi;
+		struct ifaddrmsg ifa;
+		struct rtmsg rt;
+	};
+	char attrs[256];
+};
+
+static void add_attr(struct nlreq *r, unsigned short type, const void *data,
+		     size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)r +
+					       NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/* Send one request and wait for its ack; returns 0 or -errno. */
+static int nl_talk(struct nlreq *r)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	char buf[1024];
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int ret = -EIO;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	r->nh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	r->nh.nlmsg_seq = 1;
+	if (sendto(fd, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	do
+		n = recv(fd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n >= sizeof(struct nlmsghdr) + sizeof(struct nlmsgerr)) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (h->nlmsg_type == NLMSG_ERROR)
+			ret = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+	}
+	close(fd);
+	return ret;
+}
+
+static int ifindex(const char *ifname)
+{
+	unsigned idx = if_nametoindex(ifname);
+
+	if (!idx)
+		log_sys("find interface %s", ifname);
+	return (int)idx;
+}
+
+int net_link_up(const char *ifname)
+{
+	struct nlreq r;
+	int idx = ifindex(ifname), ret;
+
+	if (!idx)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	r.nh.nlmsg_type = RTM_NEWLINK;
+	r.ifi.ifi_family = AF_UNSPEC;
+	r.ifi.ifi_index = idx;
+	r.ifi.ifi_flags = IFF_UP;
+	r.ifi.ifi_change = IFF_UP;
+	ret = nl_talk(&r);
+	if (ret < 0) {
+		errno = -ret;
+		log_sys("bring %s up", ifname);
+		return -1;
+	}
+	return 0;
+}
+
+int net_addr_add(const char *ifname, struct in_addr addr, int prefix)
+{
+	struct nlreq r;
+	struct in_addr brd;
+	int idx = ifindex(ifname), ret;
+
+	if (!idx)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	r.nh.nlmsg_type = RTM_NEWADDR;
+	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	r.ifa.ifa_family = AF_INET;
+	r.ifa.ifa_prefixlen = (unsigned char)prefix;
+	r.ifa.ifa_index = (unsigned)idx;
+	add_attr(&r, IFA_LOCAL, &addr, sizeof(addr));
+	add_attr(&r, IFA_ADDRESS, &addr, sizeof(addr));
+	brd.s_addr = addr.s_addr |
+		     (prefix >= 32 ? 0 : htonl(0xffffffffu >> prefix));
+	add_attr(&r, IFA_BROADCAST, &brd, sizeof(brd));
+	ret = nl_talk(&r);
+	if (ret < 0) {
+		errno = -ret;
+		log_sys("add address %s/%d to %s", inet_ntoa(addr), prefix, ifname);
+		return -1;
+	}
+	return 0;
+}
+
+int net_route_default(const char *ifname, struct in_addr gw)
+{
+	struct nlreq r;
+	int idx = ifindex(ifname), ret;
+
+	if (!idx)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	r.nh.nlmsg_type = RTM_NEWROUTE;
+	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	r.rt.rtm_family = AF_INET;
+	r.rt.rtm_table = RT_TABLE_MAIN;
+	r.rt.rtm_protocol = RTPROT_DHCP;
+	r.rt.rtm_scope = RT_SCOPE_UNIVERSE;
+	r.rt.rtm_type = RTN_UNICAST;
+	add_attr(&r, RTA_GATEWAY, &gw, sizeof(gw));
+	add_attr(&r, RTA_OIF, &idx, sizeof(idx));
+	ret = nl_talk(&r);
+	if (ret < 0) {
+		errno = -ret;
+		log_sys("add default route via %s on %s", inet_ntoa(gw), ifname);
+		return -1;
+	}
+	return 0;
+}
+
+int net_mask_prefix(struct in_addr mask)
+{
+	unsigned m = ntohl(mask.s_addr);
+	int n = 0;
+
+	while (n < 32 && (m & (0x80000000u >> n)))
+		n++;
+	if (n < 32 && (m << n))
+		return -1;
+	return n;
+}

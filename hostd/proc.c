@@ -1,0 +1,203 @@
+/* proc: see proc.h. */
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#define MAX_PROCS 64
+
+static struct proc *procs[MAX_PROCS];
+extern char **environ;
+
+static void out_flush(struct proc *p)
+{
+	if (p->linelen) {
+		p->line[p->linelen] = '\0';
+		log_info("%s: %s", p->name, p->line);
+		p->linelen = 0;
+	}
+}
+
+static void out_close(struct proc *p)
+{
+	if (p->out.fd >= 0) {
+		out_flush(p);
+		loop_del(&p->out);
+		close(p->out.fd);
+		p->out.fd = -1;
+	}
+}
+
+/* Read one chunk of output; returns what read(2) returned. */
+static ssize_t out_read(struct proc *p)
+{
+	char buf[1024];
+	ssize_t n = read(p->out.fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return n;
+	if (n <= 0) {
+		out_close(p);
+		return n;
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' || p->linelen == sizeof(p->line) - 1) {
+			out_flush(p);
+			if (buf[i] == '\n')
+				continue;
+		}
+		if (buf[i] != '\r')
+			p->line[p->linelen++] = buf[i];
+	}
+	return n;
+}
+
+static void out_ready(struct watch *w, uint32_t events)
+{
+	(void)events;
+	out_read((struct proc *)((char *)w - offsetof(struct proc, out)));
+}
+
+/* In the child: undo what PID 1 set up for itself, then exec. Only
+ * async-signal-safe calls from here on. */
+static void child(char *const argv[], int out, int errw)
+{
+	sigset_t all;
+	int null = open("/dev/null", O_RDWR);
+	int e;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	setsid();
+	if (null >= 0)
+		dup2(null, 0);
+	dup2(out, 1);
+	dup2(out, 2);
+	execve(argv[0], argv, environ);
+	e = errno;
+	if (write(errw, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+int proc_spawn(struct proc *p, char *const argv[])
+{
+	int outp[2], errp[2], e = 0;
+	size_t slot = MAX_PROCS;
+	pid_t pid;
+	ssize_t n;
+
+	for (size_t i = 0; i < MAX_PROCS; i++)
+		if (procs[i] == p || (!procs[i] && slot == MAX_PROCS))
+			slot = i;
+	if (slot == MAX_PROCS) {
+		log_err("start %s: process table full", p->name);
+		return -1;
+	}
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		log_sys("start %s: pipe", p->name);
+		return -1;
+	}
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		log_sys("start %s: pipe", p->name);
+		close(outp[0]);
+		close(outp[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_sys("start %s: fork", p->name);
+		close(outp[0]);
+		close(outp[1]);
+		close(errp[0]);
+		close(errp[1]);
+		return -1;
+	}
+	if (pid == 0)
+		child(argv, outp[1], errp[1]);
+	close(outp[1]);
+	close(errp[1]);
+	/* Returns at once: EOF when exec succeeded (CLOEXEC), errno if not. */
+	do
+		n = read(errp[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(errp[0]);
+
+	p->pid = pid;
+	p->linelen = 0;
+	p->out.fd = outp[0];
+	p->out.cb = out_ready;
+	procs[slot] = p;
+	if (fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0 ||
+	    loop_add(&p->out, EPOLLIN) < 0) {
+		log_sys("start %s: watch output", p->name);
+		close(outp[0]);
+		p->out.fd = -1;
+	}
+	if (n == (ssize_t)sizeof(e)) {
+		errno = e;
+		log_sys("start %s: exec %s", p->name, argv[0]);
+		/* The child exits 127; proc_reap delivers that to on_exit. */
+	}
+	return 0;
+}
+
+void proc_status_str(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "status 0x%x", status);
+}
+
+int proc_reap(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid <= 0) {
+			if (pid < 0 && errno == EINTR)
+				continue;
+			return pid < 0 && errno == ECHILD;
+		}
+		for (size_t i = 0; i < MAX_PROCS; i++) {
+			struct proc *p = procs[i];
+
+			if (!p || p->pid != pid)
+				continue;
+			procs[i] = NULL;
+			p->pid = 0;
+			/* Drain what it wrote before dying, then report. */
+			while (p->out.fd >= 0 && out_read(p) > 0)
+				;
+			out_close(p);
+			if (p->on_exit)
+				p->on_exit(p, status);
+			break;
+		}
+	}
+}
+
+int proc_running(void)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < MAX_PROCS; i++)
+		n += procs[i] != NULL;
+	return n;
+}

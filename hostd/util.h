@@ -1,0 +1,21 @@
+/* util: small file helpers shared by every part of hostd. Each returns -1
+ * with errno set on failure and logs nothing: the caller names the context. */
+#ifndef HOSTD_UTIL_H
+#define HOSTD_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+int write_file(const char *path, const char *data, size_t len, mode_t mode);
+int write_file_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode);
+/* Read at most cap-1 bytes and NUL-terminate; returns the length. */
+ssize_t read_file(const char *path, char *buf, size_t cap);
+int mkdir_p(const char *path, mode_t mode);
+int write_all(int fd, const void *buf, size_t len);
+/* Monotonic milliseconds since an arbitrary origin. */
+long long now_ms(void);
+
+#endif

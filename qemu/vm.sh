@@ -1,0 +1,114 @@
+#!/bin/sh
+# Drive the appliance VM under QEMU: start (in the background, waiting for
+# hostd's "ready" line), stop (ACPI power button, waiting for power-off),
+# ssh, status. The guest reaches nothing outside (restrict=on); only the
+# forwarded ports on 127.0.0.1 reach it.
+#   OUT        build outputs (default: out/ next to this script's parent)
+#   VM_STATE   pid file, monitor socket and console log (default: $OUT/vm)
+#   DATA_IMG   the data disk (default: $OUT/data.img)
+#   HTTPS_PORT, SSH_PORT   forwarded host ports (default 8443, 2222)
+#   VM_MEM     guest memory in MiB (default 1024)
+#   BOOT_TIMEOUT, STOP_TIMEOUT   seconds (default 300, 60)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${OUT:-$top/out}
+state=${VM_STATE:-$out/vm}
+data=${DATA_IMG:-$out/data.img}
+https=${HTTPS_PORT:-8443}
+sshp=${SSH_PORT:-2222}
+pidf=$state/qemu.pid
+mon=$state/monitor.sock
+con=$state/console.log
+
+running() { [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; }
+
+monitor() {
+	python3 - "$mon" "$1" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(2)
+s.sendall(sys.argv[2].encode() + b"\n")
+time.sleep(0.2)
+PY
+}
+
+# Wait (bounded) until PATTERN shows in the console log; fail early if QEMU
+# dies first.
+wait_console() {
+	deadline=$(($(date +%s) + $2))
+	until grep -q "$1" "$con" 2>/dev/null; do
+		if ! running; then
+			echo "vm: QEMU exited before '$1'; console log ($con):" >&2
+			tail -n 30 "$con" >&2 || true
+			return 1
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			echo "vm: no '$1' within $2 s; console log ($con):" >&2
+			tail -n 30 "$con" >&2 || true
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+start() {
+	if running; then
+		echo "vm: already running (pid $(cat "$pidf"))"
+		return 0
+	fi
+	mkdir -p "$state"
+	rm -f "$con" "$mon"
+	accel="-accel tcg"
+	# KVM when it is usable; QEMU falls back to the next -accel if not.
+	[ -w /dev/kvm ] && accel="-accel kvm -accel tcg"
+	# shellcheck disable=SC2086
+	qemu-system-x86_64 -M q35 $accel -m "${VM_MEM:-1024}" -smp 2 \
+		-display none -no-reboot -daemonize -pidfile "$pidf" \
+		-serial "file:$con" -monitor "unix:$mon,server,nowait" \
+		-kernel "$out/bzImage" -initrd "$out/initramfs.img" \
+		-append "console=ttyS0 quiet panic=-1" \
+		-drive "file=$data,format=raw,if=virtio" \
+		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$https-:443,hostfwd=tcp:127.0.0.1:$sshp-:22" \
+		-device virtio-net-pci,netdev=n0 -device virtio-rng-pci
+	echo "vm: booting (pid $(cat "$pidf")), console log in $con"
+	wait_console 'hostd: ready' "${BOOT_TIMEOUT:-300}"
+	grep 'hostd: ready' "$con"
+	echo "vm: ssh: make ssh (port $sshp); https: https://127.0.0.1:$https/"
+}
+
+stop() {
+	if ! running; then
+		echo "vm: not running"
+		return 0
+	fi
+	pid=$(cat "$pidf")
+	monitor system_powerdown
+	deadline=$(($(date +%s) + ${STOP_TIMEOUT:-60}))
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			echo "vm: still running ${STOP_TIMEOUT:-60} s after the power button; stopping QEMU" >&2
+			monitor quit || kill "$pid"
+			return 1
+		fi
+		sleep 0.1
+	done
+	rm -f "$pidf"
+	echo "vm: powered off"
+}
+
+vmssh() {
+	exec ssh -i "$out/ssh/id_ed25519" -p "$sshp" -o BatchMode=yes \
+		-o StrictHostKeyChecking=accept-new \
+		-o UserKnownHostsFile="$out/ssh/known_hosts" root@127.0.0.1 "$@"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case $cmd in
+start) start ;;
+stop) stop ;;
+ssh) vmssh "$@" ;;
+status) if running; then echo "vm: running (pid $(cat "$pidf"))"; else echo "vm: not running"; exit 1; fi ;;
+*) echo "usage: qemu/vm.sh start|stop|ssh [cmd...]|status" >&2; exit 2 ;;
+esac

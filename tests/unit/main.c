@@ -1,0 +1,13 @@
+#include "unit.h"
+
+int unit_passed, unit_failed;
+
+int main(void)
+{
+	test_conf();
+	test_dhcp();
+	test_disk();
+	test_misc();
+	printf("%d passed, %d failed\n", unit_passed, unit_failed);
+	return unit_failed ? 1 : 0;
+}

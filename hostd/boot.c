@@ -386,11 +386,11 @@ void boot_main(void)
 	failed = mount_early();
 	setup_console();
 	/* Phase 2: our log, quiet kernel console, ctrl-alt-del as SIGINT. */
+	log_open_file("/run/hostd.log", 1 << 20);
 	log_info("hostd %s starting as PID 1 (kernel handed over at %.3f s)",
 		 HOSTD_VERSION, uptime());
 	if (failed)
 		log_err("%d early mounts failed (see above)", failed);
-	log_open_file("/run/hostd.log", 1 << 20);
 	if (klogctl(8, NULL, 4) < 0)	/* SYSLOG_ACTION_CONSOLE_LEVEL */
 		log_sys("set the kernel console log level");
 	if (reboot(RB_DISABLE_CAD) < 0)

@@ -178,7 +178,8 @@ static void dhcp_apply(struct dhcp_client *c)
 	char addr[16], gw[16];
 
 	snprintf(addr, sizeof(addr), "%s", inet_ntoa(l->addr));
-	snprintf(gw, sizeof(gw), "%s", inet_ntoa(l->router));
+	/* QEMU's restricted user network offers no router: say so. */
+	snprintf(gw, sizeof(gw), "%s", l->router.s_addr ? inet_ntoa(l->router) : "none");
 	if (net_addr_add(c->ifname, l->addr, prefix) < 0)
 		return;
 	if (l->router.s_addr && net_route_default(c->ifname, l->router) < 0)

@@ -2,7 +2,7 @@
 # Install the Debian packages the build and the tests need, from the host's
 # own apt sources. Quiet when everything is already there.
 set -eu
-pkgs="build-essential bc flex bison libelf-dev libssl-dev linux-source-6.1
+pkgs="make build-essential bc flex bison libelf-dev libssl-dev linux-source-6.1
 musl-tools linux-libc-dev busybox-static dropbear-bin e2fsprogs cpio zstd
 qemu-system-x86 qemu-utils openssh-client python3"
 missing=

@@ -1,0 +1,127 @@
+#!/bin/sh
+# End to end, from outside the VM only: boot the built image under QEMU on a
+# fresh data disk, log in over ssh, check what hostd set up, then power off
+# three ways (ACPI button, ctrl-alt-del, SIGTERM to PID 1) and check that
+# data written before survives each. Waits on hostd's console lines, never
+# on fixed sleeps. Ends with "N passed, M failed".
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/out
+work=$(mktemp -d "$out/e2e.XXXXXX")
+login=$("$top/scripts/config.sh" LOGIN)
+pass=0
+fail=0
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+export OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
+export HTTPS_PORT="$(free_port)" SSH_PORT="$(free_port)"
+truncate -s 1G "$DATA_IMG"
+con=$work/console.log
+
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() { # check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	if "$@" >"$work/last" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/     /' "$work/last"; fi
+}
+vm() { "$top/qemu/vm.sh" "$@"; }
+on_vm() { "$top/qemu/vm.sh" ssh "$@"; }
+cleanup() {
+	"$top/qemu/vm.sh" status >/dev/null 2>&1 && {
+		python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"quit\n")' "$work/monitor.sock" 2>/dev/null
+	}
+	return 0
+}
+trap cleanup EXIT
+
+# Wait (bounded) for QEMU to exit after a shutdown request.
+powered_off() {
+	pid=$(cat "$work/qemu.pid")
+	deadline=$(($(date +%s) + 60))
+	while kill -0 "$pid" 2>/dev/null; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+	rm -f "$work/qemu.pid"
+}
+clean_shutdown() { # the console of the boot that just ended
+	grep -q "hostd: power-off requested ($1)" "$con" &&
+		grep -q 'hostd: data disk unmounted cleanly' "$con" &&
+		grep -q 'hostd: power off' "$con"
+}
+
+echo "== boot 1: blank data disk"
+if ! vm start; then
+	bad "boot 1 reaches hostd's ready line"
+	echo "$pass passed, $((fail)) failed"
+	exit 1
+fi
+ok "boot 1 reaches hostd's ready line"
+check "blank data disk was formatted" grep -q 'hostd: data disk: /dev/vda is blank; formatting it' "$con"
+check "PID 1 is hostd" on_vm 'test "$(cat /proc/1/comm)" = init && grep -q "hostd .* starting as PID 1" /run/hostd.log'
+check "cgroup2 mounted at /sys/fs/cgroup" on_vm 'grep -q "^cgroup2 /sys/fs/cgroup cgroup2 " /proc/mounts'
+check "cpu memory pids io enabled for children" on_vm 'for c in cpu memory pids io; do grep -qw $c /sys/fs/cgroup/cgroup.subtree_control || exit 1; done'
+check "/etc/hosts maps $login.42.fr to 127.0.0.1" on_vm "grep -Eq '^127\\.0\\.0\\.1[[:space:]]+$login\\.42\\.fr\$' /etc/hosts"
+check "data disk is ext4 on /home/$login/data" on_vm "grep -q '^/dev/vda /home/$login/data ext4 rw' /proc/mounts"
+check "root is a tmpfs, not rootfs (pivot_root works)" on_vm 'grep -q "^root / tmpfs" /proc/mounts && unshare -m sh -c "mkdir -p /tmp/nr && mount -t tmpfs nr /tmp/nr && mkdir /tmp/nr/old && cd /tmp/nr && pivot_root . old"'
+check "eth0 got an address by DHCP" on_vm 'ip -4 addr show eth0 | grep -q "inet 10.0.2.15/24"'
+check "hostd log file in /run" on_vm 'grep -q "hostd: ready" /run/hostd.log'
+token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+check "write a file to the data disk" on_vm "echo $token > /home/$login/data/e2e-marker"
+
+# Password login must be refused by the server: it must not even offer it.
+ssh -v -p "$SSH_PORT" -o BatchMode=yes -o PubkeyAuthentication=no \
+	-o PreferredAuthentications=password,keyboard-interactive \
+	-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+	root@127.0.0.1 true >"$work/pw.log" 2>&1
+pw=$?
+if [ "$pw" != 0 ] && grep -q 'Authentications that can continue: publickey$' "$work/pw.log"; then
+	ok "password login refused (server offers publickey only)"
+else
+	bad "password login refused (ssh exit $pw)"
+	sed 's/^/     /' "$work/pw.log" | tail -5
+fi
+
+echo "== power-off 1: ACPI power button"
+start_s=$(date +%s)
+vm stop >/dev/null
+if powered_off && clean_shutdown "ACPI power button"; then
+	ok "ACPI power-down: clean unmount and power-off in $(($(date +%s) - start_s)) s"
+else
+	bad "ACPI power-down"
+	tail -n 15 "$con"
+fi
+mv "$con" "$work/console.1.log"
+
+echo "== boot 2: the data disk is kept"
+if vm start >/dev/null; then ok "boot 2 reaches ready"; else bad "boot 2 reaches ready"; fi
+check "boot 2 checks the disk instead of formatting it" sh -c "grep -q 'data disk: /dev/vda (label inception-data); checking' '$con' && ! grep -q formatting '$con'"
+check "the file written before power-off is still there" on_vm "test \"\$(cat /home/$login/data/e2e-marker)\" = $token"
+
+echo "== power-off 2: ctrl-alt-del"
+python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"sendkey ctrl-alt-delete\n"); time.sleep(0.2)' "$work/monitor.sock"
+if powered_off && clean_shutdown "ctrl-alt-del"; then
+	ok "ctrl-alt-del: clean unmount and power-off"
+else
+	bad "ctrl-alt-del"
+	tail -n 15 "$con"
+fi
+mv "$con" "$work/console.2.log"
+
+echo "== boot 3, power-off 3: SIGTERM to PID 1"
+if vm start >/dev/null; then ok "boot 3 reaches ready"; else bad "boot 3 reaches ready"; fi
+check "the file survives a second power cycle" on_vm "test \"\$(cat /home/$login/data/e2e-marker)\" = $token"
+on_vm 'kill -TERM 1' >/dev/null 2>&1
+if powered_off && clean_shutdown "Terminated"; then
+	ok "SIGTERM to PID 1: clean unmount and power-off"
+else
+	bad "SIGTERM to PID 1"
+	tail -n 15 "$con"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ] && rm -rf "$work"
+[ "$fail" = 0 ]

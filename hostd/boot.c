@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -111,6 +114,74 @@ static void phase_network(void)
 
 /* ---- phase 6: ssh ------------------------------------------------------- */
 
+/* dropbear has no readiness notification, so ssh counts as up once a TCP
+ * connect to its port succeeds: a non-blocking connect watched by the
+ * loop, retried every 20 ms, for at most SSH_PROBE_MS. */
+#define SSH_PROBE_MS 10000
+static struct watch ssh_conn = {.fd = -1};
+static struct timer ssh_retry;
+static long long ssh_probe_start;
+
+static void ssh_probe(struct timer *t);
+
+/* One probe ended with err (0: connected): ready, retry, or give up. */
+static void ssh_probe_end(int err)
+{
+	if (ssh_conn.fd >= 0) {
+		close(ssh_conn.fd);
+		ssh_conn.fd = -1;
+	}
+	if (err == 0) {
+		log_info("ssh is accepting connections on port %s", conf.ssh_port);
+		step_done(STEP_SSH);
+	} else if (now_ms() - ssh_probe_start >= SSH_PROBE_MS) {
+		errno = err;
+		log_sys("ssh not accepting connections on port %s after %d ms",
+			conf.ssh_port, SSH_PROBE_MS);
+		step_done(STEP_SSH);
+	} else {
+		timer_arm(&ssh_retry, 20);
+	}
+}
+
+static void ssh_probe_result(struct watch *w, uint32_t events)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	(void)events;
+	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	loop_del(w);
+	ssh_probe_end(err);
+}
+
+static void ssh_probe(struct timer *t)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)atoi(conf.ssh_port)),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int fd;
+
+	(void)t;
+	ssh_retry.cb = ssh_probe;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		log_sys("ssh probe: socket");
+		step_done(STEP_SSH);
+		return;
+	}
+	ssh_conn.fd = fd;
+	ssh_conn.cb = ssh_probe_result;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		ssh_probe_end(0);
+	} else if (errno != EINPROGRESS) {
+		ssh_probe_end(errno);
+	} else if (loop_add(&ssh_conn, EPOLLOUT) < 0) {
+		ssh_probe_end(EIO);
+	}
+}
+
 static void phase_ssh(void)
 {
 	static char *argv[] = {"/usr/sbin/dropbear", "-F", "-E", "-R", "-s",
@@ -132,7 +203,8 @@ static void phase_ssh(void)
 		log_sys("link /etc/dropbear to %s", keydir);
 	svc_init(&sshd, "dropbear", argv);
 	svc_start(&sshd);
-	step_done(STEP_SSH);
+	ssh_probe_start = now_ms();
+	ssh_probe(NULL);
 }
 
 /* ---- phase 4: the data disk --------------------------------------------- */

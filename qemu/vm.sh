@@ -8,6 +8,7 @@
 #   DATA_IMG   the data disk (default: $OUT/data.img)
 #   HTTPS_PORT, SSH_PORT   forwarded host ports (default 8443, 2222)
 #   VM_MEM     guest memory in MiB (default 1024)
+#   ACCEL      kvm, tcg or auto (default): KVM when it really runs a guest
 #   BOOT_TIMEOUT, STOP_TIMEOUT   seconds (default 300, 60)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +53,33 @@ wait_console() {
 	done
 }
 
+# /dev/kvm can exist and still not run a Linux guest (seen on nested build
+# machines: QEMU starts, the guest never prints a line). So "auto" boots our
+# kernel once under KVM with no initramfs: a working KVM reaches the
+# expected "Kernel panic" in about a second. The verdict is cached per
+# machine, QEMU and kernel.
+pick_accel() {
+	case ${ACCEL:-auto} in
+	kvm | tcg) echo "$ACCEL"; return ;;
+	auto) ;;
+	*) echo "vm: ACCEL must be kvm, tcg or auto, not '$ACCEL'" >&2; exit 2 ;;
+	esac
+	if [ ! -w /dev/kvm ]; then echo tcg; return; fi
+	cache=${INCEPTION_CACHE:-/var/cache/inception}
+	key=$( { cat /etc/machine-id 2>/dev/null; uname -a; qemu-system-x86_64 --version; sha256sum <"$out/bzImage"; } | sha256sum | cut -c1-16)
+	if [ -f "$cache/accel.$key" ]; then cat "$cache/accel.$key"; return; fi
+	probe=$(mktemp)
+	timeout 10 qemu-system-x86_64 -M q35 -accel kvm -m 256 -display none \
+		-no-reboot -nodefaults -serial "file:$probe" -kernel "$out/bzImage" \
+		-append "console=ttyS0 panic=-1 quiet" >/dev/null 2>&1 || true
+	verdict=tcg
+	grep -q 'Kernel panic' "$probe" && verdict=kvm
+	rm -f "$probe"
+	mkdir -p "$cache" && echo "$verdict" >"$cache/accel.$key"
+	[ "$verdict" = kvm ] || echo "vm: /dev/kvm does not run guests here; using TCG" >&2
+	echo "$verdict"
+}
+
 start() {
 	if running; then
 		echo "vm: already running (pid $(cat "$pidf"))"
@@ -59,11 +87,8 @@ start() {
 	fi
 	mkdir -p "$state"
 	rm -f "$con" "$mon"
-	accel="-accel tcg"
-	# KVM when it is usable; QEMU falls back to the next -accel if not.
-	[ -w /dev/kvm ] && accel="-accel kvm -accel tcg"
-	# shellcheck disable=SC2086
-	qemu-system-x86_64 -M q35 $accel -m "${VM_MEM:-1024}" -smp 2 \
+	accel=$(pick_accel)
+	qemu-system-x86_64 -M q35 -accel "$accel" -m "${VM_MEM:-1024}" -smp 2 \
 		-display none -no-reboot -daemonize -pidfile "$pidf" \
 		-serial "file:$con" -monitor "unix:$mon,server,nowait" \
 		-kernel "$out/bzImage" -initrd "$out/initramfs.img" \
@@ -71,7 +96,7 @@ start() {
 		-drive "file=$data,format=raw,if=virtio" \
 		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$https-:443,hostfwd=tcp:127.0.0.1:$sshp-:22" \
 		-device virtio-net-pci,netdev=n0 -device virtio-rng-pci
-	echo "vm: booting (pid $(cat "$pidf")), console log in $con"
+	echo "vm: booting under $accel (pid $(cat "$pidf")), console log in $con"
 	wait_console 'hostd: ready' "${BOOT_TIMEOUT:-300}"
 	grep 'hostd: ready' "$con"
 	echo "vm: ssh: make ssh (port $sshp); https: https://127.0.0.1:$https/"

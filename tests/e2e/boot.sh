@@ -39,6 +39,8 @@ trap cleanup EXIT
 
 # Wait (bounded) for QEMU to exit after a shutdown request.
 powered_off() {
+	# QEMU removes its pid file when it exits.
+	[ -f "$work/qemu.pid" ] || return 0
 	pid=$(cat "$work/qemu.pid")
 	deadline=$(($(date +%s) + 60))
 	while kill -0 "$pid" 2>/dev/null; do
@@ -78,7 +80,7 @@ ssh -v -p "$SSH_PORT" -o BatchMode=yes -o PubkeyAuthentication=no \
 	-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 	root@127.0.0.1 true >"$work/pw.log" 2>&1
 pw=$?
-if [ "$pw" != 0 ] && grep -q 'Authentications that can continue: publickey$' "$work/pw.log"; then
+if [ "$pw" != 0 ] && tr -d '\r' <"$work/pw.log" | grep -q 'Authentications that can continue: publickey$'; then
 	ok "password login refused (server offers publickey only)"
 else
 	bad "password login refused (ssh exit $pw)"

@@ -89,7 +89,7 @@ start() {
 	rm -f "$con" "$mon"
 	accel=$(pick_accel)
 	qemu-system-x86_64 -M q35 -accel "$accel" -m "${VM_MEM:-1024}" -smp 2 \
-		-display none -no-reboot -daemonize -pidfile "$pidf" \
+		-nodefaults -display none -no-reboot -daemonize -pidfile "$pidf" \
 		-serial "file:$con" -monitor "unix:$mon,server,nowait" \
 		-kernel "$out/bzImage" -initrd "$out/initramfs.img" \
 		-append "console=ttyS0 quiet panic=-1" \
@@ -125,7 +125,7 @@ stop() {
 vmssh() {
 	exec ssh -i "$out/ssh/id_ed25519" -p "$sshp" -o BatchMode=yes \
 		-o StrictHostKeyChecking=accept-new \
-		-o UserKnownHostsFile="$out/ssh/known_hosts" root@127.0.0.1 "$@"
+		-o UserKnownHostsFile="$state/known_hosts" root@127.0.0.1 "$@"
 }
 
 cmd=${1:-}

@@ -71,6 +71,9 @@ check "data disk is ext4 on /home/$login/data" on_vm "grep -q '^/dev/vda /home/$
 check "root is a tmpfs, not rootfs (pivot_root works)" on_vm 'grep -q "^root / tmpfs" /proc/mounts && unshare -m sh -c "mkdir -p /tmp/nr && mount -t tmpfs nr /tmp/nr && mkdir /tmp/nr/old && cd /tmp/nr && pivot_root . old"'
 check "eth0 got an address by DHCP" on_vm 'ip -4 addr show eth0 | grep -q "inet 10.0.2.15/24"'
 check "hostd log file in /run" on_vm 'grep -q "hostd: ready" /run/hostd.log'
+check "orphaned processes are reaped by PID 1" on_vm 'setsid sh -c "sleep 0.2 & echo \$! >/tmp/orphan"; p=$(cat /tmp/orphan); i=0; while [ -e /proc/$p ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; [ ! -e /proc/$p ]'
+check "dropbear is supervised: killed, it comes back" on_vm 'kill -9 $(pidof dropbear | tr " " "\n" | sort -n | head -1)'
+check "dropbear restarted by hostd" sh -c "i=0; until grep -q 'hostd: dropbear started' '$con' && [ \$(grep -c 'hostd: dropbear started' '$con') -ge 2 ]; do i=\$((i+1)); [ \$i -lt 100 ] || exit 1; sleep 0.1; done"
 token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 check "write a file to the data disk" on_vm "echo $token > /home/$login/data/e2e-marker"
 
@@ -123,6 +126,22 @@ else
 	bad "SIGTERM to PID 1"
 	tail -n 15 "$con"
 fi
+
+mv "$con" "$work/console.3.log"
+
+echo "== boot 4: a disk with foreign data is never formatted"
+export DATA_IMG="$work/foreign.img"
+truncate -s 64M "$DATA_IMG"
+dd if=/dev/urandom of="$DATA_IMG" bs=1M count=1 conv=notrunc status=none
+before=$(sha256sum <"$DATA_IMG")
+# Without its data disk the VM has fresh host keys: a new identity.
+rm -f "$work/known_hosts"
+if BOOT_TIMEOUT=120 vm start >/dev/null; then ok "boot 4 reaches ready without a data disk"; else bad "boot 4 reaches ready without a data disk"; fi
+check "the ready line says the data disk is missing" grep -q 'hostd: ready .*data disk MISSING' "$con"
+check "the missing disk is logged with the reason" grep -q 'hostd: error: no data disk: no ext4 filesystem labelled inception-data and no blank disk' "$con"
+check "ssh still works without a data disk" on_vm true
+vm stop >/dev/null
+check "the foreign disk is unchanged" test "$(sha256sum <"$DATA_IMG")" = "$before"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] && rm -rf "$work"

@@ -8,6 +8,7 @@ int main(void)
 	test_dhcp();
 	test_disk();
 	test_misc();
+	test_log_ring();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -22,5 +22,6 @@ void test_conf(void);
 void test_dhcp(void);
 void test_disk(void);
 void test_misc(void);
+void test_log_ring(void);
 
 #endif

@@ -73,8 +73,10 @@ static void step_done(int step)
 	steps_done |= step;
 	if (steps_done != (STEP_NET | STEP_DISK | STEP_SSH) || stopping)
 		return;
-	log_info("ready in %.2f s: %s.42.fr, ssh on port %s, data disk %s", uptime(),
-		 conf.login, conf.ssh_port,
+	log_info("ready in %.2f s: %s.42.fr, eth0 %s, ssh on port %s, data disk %s",
+		 uptime(), conf.login,
+		 dhcp.bound_once ? inet_ntoa(dhcp.lease.addr) : "WITHOUT ADDRESS",
+		 conf.ssh_port,
 		 data_mounted ? data_dev : "MISSING (nothing persists this boot)");
 }
 
@@ -89,9 +91,23 @@ int boot_hosts_file(char *buf, int len, const char *login, const char *hostname)
 			hostname, login);
 }
 
+#define DHCP_READY_MS 15000
+static struct timer dhcp_slow;
+
 static void net_bound(struct dhcp_client *c)
 {
 	(void)c;
+	timer_cancel(&dhcp_slow);
+	step_done(STEP_NET);
+}
+
+/* Boot does not wait forever for a lease: after DHCP_READY_MS it reports
+ * ready without one, and the client keeps asking in the background. */
+static void dhcp_too_slow(struct timer *t)
+{
+	(void)t;
+	log_err("dhcp: no lease on eth0 after %d ms; going on without network "
+		"(still asking)", DHCP_READY_MS);
 	step_done(STEP_NET);
 }
 
@@ -109,7 +125,11 @@ static void phase_network(void)
 	if (net_link_up("eth0") < 0 || dhcp_start(&dhcp, "eth0", net_bound) < 0) {
 		log_err("eth0 is not configured: the VM is unreachable from outside");
 		step_done(STEP_NET);
+		return;
 	}
+	dhcp_slow.cb = dhcp_too_slow;
+	if (!(steps_done & STEP_NET))
+		timer_arm(&dhcp_slow, DHCP_READY_MS);
 }
 
 /* ---- phase 6: ssh ------------------------------------------------------- */
@@ -318,14 +338,24 @@ static void phase_disk(void)
 
 static void power_off_now(void)
 {
-	int status, n = 0;
+	int status;
 	long long until = now_ms() + 1000;
 
 	/* Everything still alive is killed; collect them (bounded). */
 	if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
 		log_sys("kill remaining processes");
-	while (now_ms() < until && (waitpid(-1, &status, WNOHANG) >= 0 || errno == EINTR))
-		n++;
+	/* Bounded: a process stuck in the kernel must not stop the power-off. */
+	while (now_ms() < until) {
+		pid_t r = waitpid(-1, &status, WNOHANG);
+
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r <= 0) {
+			struct timespec ts = {0, 10 * 1000 * 1000};
+
+			nanosleep(&ts, NULL);
+		}
+	}
 	if (data_mounted) {
 		if (mount_teardown(data_dir) == 0)
 			log_info("data disk unmounted cleanly");
@@ -380,11 +410,16 @@ static void signal_readable(struct watch *w, uint32_t events)
 		switch (si.ssi_signo) {
 		case SIGCHLD:
 			break;
-		case SIGINT:
+		case SIGINT:	/* the kernel's ctrl-alt-del, see RB_DISABLE_CAD */
 			shutdown_begin("ctrl-alt-del");
 			break;
-		default:
+		case SIGTERM:
+		case SIGPWR:
+		case SIGUSR1:	/* busybox halt */
+		case SIGUSR2:	/* busybox poweroff */
 			shutdown_begin(strsignal((int)si.ssi_signo));
+			break;
+		default:	/* SIGHUP, SIGWINCH (kbrequest), SIGPIPE ...: ignored */
 			break;
 		}
 	}

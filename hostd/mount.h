@@ -1,12 +1,12 @@
 /* mount: the first thing PID 1 does. Moves the root off the initramfs's
- * rootfs into a tmpfs (pivot_root(2) refuses rootfs, and every container
- * needs pivot_root later), then mounts the API filesystems. Required
+ * rootfs (pivot_root(2) refuses rootfs, and every container needs
+ * pivot_root later), then mounts the API filesystems. Required
  * mounts that fail are logged and boot goes on with what works. */
 #ifndef HOSTD_MOUNT_H
 #define HOSTD_MOUNT_H
 
-/* Copy / into a fresh tmpfs, freeing rootfs as it goes, and chroot into
- * it. Returns 0 when done or not needed (root is not rootfs). */
+/* Make / a mount that pivot_root(2) accepts (a bind of rootfs moved on
+ * top of it) and chroot into it. Returns 0 when done or not needed. */
 int mount_leave_rootfs(void);
 /* proc, sys, devtmpfs, devpts, /dev/shm, /run, /tmp, cgroup2. Returns the
  * number of mounts that failed. */

@@ -68,7 +68,7 @@ check "cgroup2 mounted at /sys/fs/cgroup" on_vm 'grep -q "^cgroup2 /sys/fs/cgrou
 check "cpu memory pids io enabled for children" on_vm 'for c in cpu memory pids io; do grep -qw $c /sys/fs/cgroup/cgroup.subtree_control || exit 1; done'
 check "/etc/hosts maps $login.42.fr to 127.0.0.1" on_vm "grep -Eq '^127\\.0\\.0\\.1[[:space:]]+$login\\.42\\.fr\$' /etc/hosts"
 check "data disk is ext4 on /home/$login/data" on_vm "grep -q '^/dev/vda /home/$login/data ext4 rw' /proc/mounts"
-check "root is a tmpfs, not rootfs (pivot_root works)" on_vm 'grep -q "^root / tmpfs" /proc/mounts && unshare -m sh -c "mkdir -p /tmp/nr && mount -t tmpfs nr /tmp/nr && mkdir /tmp/nr/old && cd /tmp/nr && pivot_root . old"'
+check "pivot_root works in a new mount namespace (root is off rootfs)" on_vm 'unshare -m sh -c "mkdir -p /tmp/nr && mount -t tmpfs nr /tmp/nr && mkdir /tmp/nr/old && cd /tmp/nr && pivot_root . old"'
 check "eth0 got an address by DHCP" on_vm 'ip -4 addr show eth0 | grep -q "inet 10.0.2.15/24"'
 check "hostd log file in /run" on_vm 'grep -q "hostd: ready" /run/hostd.log'
 check "orphaned processes are reaped by PID 1" on_vm 'setsid sh -c "sleep 0.2 & echo \$! >/tmp/orphan"; p=$(cat /tmp/orphan); i=0; while [ -e /proc/$p ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; [ ! -e /proc/$p ]'

@@ -23,7 +23,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 all: $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/data.img ## Build everything into out/
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t14
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t14
 
 deps: $(OUT)/.deps ## Install the Debian packages the build needs
 $(OUT)/.deps: scripts/deps.sh

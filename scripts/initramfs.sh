@@ -62,7 +62,11 @@ if [ -z "$key" ]; then
 fi
 install -m 600 "$key" root/.ssh/authorized_keys
 
+# lz4 rather than zstd or xz: the kernel unpacks this on the boot path, and
+# under software emulation lz4's faster decompression wins back ~0.2 s for
+# 1.4 MB more (measured: zstd -19 2.8 MB, lz4 -9 4.2 MB, gzip -9 3.6 MB).
+# The kernel reads only lz4's legacy frame format (-l).
 find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet |
-	zstd -q -19 -T0 >"$out/initramfs.img.tmp"
+	lz4 -l -9 -q >"$out/initramfs.img.tmp"
 mv "$out/initramfs.img.tmp" "$out/initramfs.img"
 echo "initramfs: $(du -sh . | cut -f1) unpacked, $(stat -c %s "$out/initramfs.img") bytes compressed"

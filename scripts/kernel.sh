@@ -47,6 +47,8 @@ make -C "$k" -s ARCH=x86_64 -j"$(($(nproc) + 1))" bzImage
 mkdir -p "$cache/kernel/$key"
 cp "$k/arch/x86/boot/bzImage" "$cached.tmp"
 cp "$k/.config" "$cache/kernel/$key/config"
+# For reading boot traces (initcall_debug prints addresses; nokaslr).
+cp "$k/System.map" "$cache/kernel/$key/System.map"
 mv "$cached.tmp" "$cached"
 cp "$cached" "$out"
 echo "kernel: built $key, $(stat -c %s "$cached") bytes"

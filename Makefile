@@ -78,7 +78,7 @@ bench: all ## Boot-time and size comparison against Debian's cloud kernel
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null
 	rm -rf $(OUT)/build $(OUT)/hostd $(OUT)/bzImage $(OUT)/initramfs.img \
-		$(OUT)/initramfs $(OUT)/*.log
+		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
 
 fclean: clean ## Also remove the data disk, the ssh key and everything in out/
 	rm -rf $(OUT)

@@ -57,6 +57,11 @@ static struct svc sshd;
 
 static int stopping;
 static struct timer stop_timer;
+static const char *stop_deferred;	/* why, while a disk job finishes */
+
+static void shutdown_begin(const char *why);
+static void phase_ssh(void);
+
 
 static double uptime(void)
 {
@@ -229,6 +234,18 @@ static void phase_ssh(void)
 
 /* ---- phase 4: the data disk --------------------------------------------- */
 
+/* The disk phase has ended (mounted or not): a power-off that came in
+ * while e2fsck or mke2fs was running can go ahead now. */
+static void disk_phase_over(void)
+{
+	step_done(STEP_DISK);
+	if (stop_deferred) {
+		shutdown_begin(stop_deferred);
+		return;
+	}
+	phase_ssh();
+}
+
 static void disk_mount(int read_only)
 {
 	unsigned long flags = MS_NOSUID | MS_NODEV | (read_only ? MS_RDONLY : 0);
@@ -242,8 +259,7 @@ static void disk_mount(int read_only)
 		log_info("data disk %s mounted on %s%s", data_dev, data_dir,
 			 read_only ? " READ-ONLY" : "");
 	}
-	step_done(STEP_DISK);
-	phase_ssh();
+	disk_phase_over();
 }
 
 static void mkfs_done(struct proc *p, int status)
@@ -258,8 +274,7 @@ static void mkfs_done(struct proc *p, int status)
 	}
 	proc_status_str(status, how, sizeof(how));
 	log_err("mke2fs %s %s: no data disk this boot", data_dev, how);
-	step_done(STEP_DISK);
-	phase_ssh();
+	disk_phase_over();
 }
 
 static void fsck_done(struct proc *p, int status)
@@ -307,10 +322,8 @@ static void disk_look(struct timer *t)
 		mkfs_argv[6] = conf.data_label;
 		mkfs_argv[7] = data_dev;
 		log_info("data disk: %s is blank; formatting it", data_dev);
-		if (proc_spawn(&disk_job, mkfs_argv) < 0) {
-			step_done(STEP_DISK);
-			phase_ssh();
-		}
+		if (proc_spawn(&disk_job, mkfs_argv) < 0)
+			disk_phase_over();
 		return;
 	}
 	/* Disks on slow controllers may still be appearing. */
@@ -322,8 +335,7 @@ static void disk_look(struct timer *t)
 		"nothing written under %s will persist", conf.data_label, data_dir);
 	if (mkdir_p(data_dir, 0755) < 0)
 		log_sys("mkdir %s", data_dir);
-	step_done(STEP_DISK);
-	phase_ssh();
+	disk_phase_over();
 }
 
 static void phase_disk(void)
@@ -382,6 +394,15 @@ static void shutdown_begin(const char *why)
 {
 	if (stopping)
 		return;
+	/* Killing mke2fs or e2fsck halfway could ruin the data disk: let it
+	 * finish (it is bounded by the disk's size), then power off. */
+	if (disk_job.pid) {
+		if (!stop_deferred)
+			log_info("power-off requested (%s): waiting for %s on %s first",
+				 why, disk_job.name, data_dev);
+		stop_deferred = why;
+		return;
+	}
 	stopping = 1;
 	log_info("power-off requested (%s): stopping services", why);
 	timer_cancel(&disk_retry);

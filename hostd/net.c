@@ -34,7 +34,16 @@ static void add_attr(struct nlreq *r, unsigned short type, const void *data,
 	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
 }
 
-/* Send one request and wait for its ack; returns 0 or -errno. */
+static void nl_begin(struct nlreq *r, unsigned short type, unsigned short flags,
+		     size_t hdrlen)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh.nlmsg_len = (unsigned)NLMSG_LENGTH(hdrlen);
+	r->nh.nlmsg_type = type;
+	r->nh.nlmsg_flags = flags;
+}
+
+/* Send one request and wait for its ack; returns 0 or -1 with errno. */
 static int nl_talk(struct nlreq *r)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
@@ -44,18 +53,16 @@ static int nl_talk(struct nlreq *r)
 	ssize_t n;
 
 	if (fd < 0)
-		return -errno;
+		return -1;
 	r->nh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	r->nh.nlmsg_seq = 1;
 	if (sendto(fd, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	do
-		n = recv(fd, buf, sizeof(buf), 0);
-	while (n < 0 && errno == EINTR);
+		   sizeof(sa)) < 0)
+		n = -1;
+	else
+		do
+			n = recv(fd, buf, sizeof(buf), 0);
+		while (n < 0 && errno == EINTR);
 	if (n < 0)
 		ret = -errno;
 	else if ((size_t)n >= sizeof(struct nlmsghdr) + sizeof(struct nlmsgerr)) {
@@ -65,7 +72,11 @@ static int nl_talk(struct nlreq *r)
 			ret = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
 	}
 	close(fd);
-	return ret;
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
 }
 
 static int ifindex(const char *ifname)
@@ -80,20 +91,16 @@ static int ifindex(const char *ifname)
 int net_link_up(const char *ifname)
 {
 	struct nlreq r;
-	int idx = ifindex(ifname), ret;
+	int idx = ifindex(ifname);
 
 	if (!idx)
 		return -1;
-	memset(&r, 0, sizeof(r));
-	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	r.nh.nlmsg_type = RTM_NEWLINK;
+	nl_begin(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
 	r.ifi.ifi_family = AF_UNSPEC;
 	r.ifi.ifi_index = idx;
 	r.ifi.ifi_flags = IFF_UP;
 	r.ifi.ifi_change = IFF_UP;
-	ret = nl_talk(&r);
-	if (ret < 0) {
-		errno = -ret;
+	if (nl_talk(&r) < 0) {
 		log_sys("bring %s up", ifname);
 		return -1;
 	}
@@ -104,14 +111,12 @@ int net_addr_add(const char *ifname, struct in_addr addr, int prefix)
 {
 	struct nlreq r;
 	struct in_addr brd;
-	int idx = ifindex(ifname), ret;
+	int idx = ifindex(ifname);
 
 	if (!idx)
 		return -1;
-	memset(&r, 0, sizeof(r));
-	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	r.nh.nlmsg_type = RTM_NEWADDR;
-	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	nl_begin(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE,
+		 sizeof(struct ifaddrmsg));
 	r.ifa.ifa_family = AF_INET;
 	r.ifa.ifa_prefixlen = (unsigned char)prefix;
 	r.ifa.ifa_index = (unsigned)idx;
@@ -120,9 +125,7 @@ int net_addr_add(const char *ifname, struct in_addr addr, int prefix)
 	brd.s_addr = addr.s_addr |
 		     (prefix >= 32 ? 0 : htonl(0xffffffffu >> prefix));
 	add_attr(&r, IFA_BROADCAST, &brd, sizeof(brd));
-	ret = nl_talk(&r);
-	if (ret < 0) {
-		errno = -ret;
+	if (nl_talk(&r) < 0) {
 		log_sys("add address %s/%d to %s", inet_ntoa(addr), prefix, ifname);
 		return -1;
 	}
@@ -132,14 +135,12 @@ int net_addr_add(const char *ifname, struct in_addr addr, int prefix)
 int net_route_default(const char *ifname, struct in_addr gw)
 {
 	struct nlreq r;
-	int idx = ifindex(ifname), ret;
+	int idx = ifindex(ifname);
 
 	if (!idx)
 		return -1;
-	memset(&r, 0, sizeof(r));
-	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	r.nh.nlmsg_type = RTM_NEWROUTE;
-	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	nl_begin(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
+		 sizeof(struct rtmsg));
 	r.rt.rtm_family = AF_INET;
 	r.rt.rtm_table = RT_TABLE_MAIN;
 	r.rt.rtm_protocol = RTPROT_DHCP;
@@ -147,9 +148,7 @@ int net_route_default(const char *ifname, struct in_addr gw)
 	r.rt.rtm_type = RTN_UNICAST;
 	add_attr(&r, RTA_GATEWAY, &gw, sizeof(gw));
 	add_attr(&r, RTA_OIF, &idx, sizeof(idx));
-	ret = nl_talk(&r);
-	if (ret < 0) {
-		errno = -ret;
+	if (nl_talk(&r) < 0) {
 		log_sys("add default route via %s on %s", inet_ntoa(gw), ifname);
 		return -1;
 	}

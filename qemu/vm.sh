@@ -134,6 +134,7 @@ case $cmd in
 start) start ;;
 stop) stop ;;
 ssh) vmssh "$@" ;;
+monitor) running && monitor "$*" ;;
 status) if running; then echo "vm: running (pid $(cat "$pidf"))"; else echo "vm: not running"; exit 1; fi ;;
-*) echo "usage: qemu/vm.sh start|stop|ssh [cmd...]|status" >&2; exit 2 ;;
+*) echo "usage: qemu/vm.sh start|stop|status|ssh [cmd...]|monitor CMD" >&2; exit 2 ;;
 esac

@@ -9,6 +9,7 @@ int main(void)
 	test_disk();
 	test_misc();
 	test_log_ring();
+	test_plan();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

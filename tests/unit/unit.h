@@ -23,5 +23,6 @@ void test_dhcp(void);
 void test_disk(void);
 void test_misc(void);
 void test_log_ring(void);
+void test_plan(void);
 
 #endif

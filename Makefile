@@ -61,13 +61,16 @@ down: ## Power the VM off cleanly (ACPI power button)
 ssh: ## Log in to the running VM as root
 	qemu/vm.sh ssh
 
-test: test-unit test-e2e ## Run every test tier (unit, QEMU end to end)
+test: test-unit test-host test-e2e ## Run every test tier (unit, host mode, QEMU)
 
 test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $(OUT)/build/unit \
 		$(UNIT_SRC) $(PURE_SRC)
 	$(OUT)/build/unit
+
+test-host: $(OUT)/hostd ## Real containers from `hostd run` on this machine (root)
+	tests/host/run.sh
 
 test-e2e: all ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh

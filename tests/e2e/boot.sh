@@ -9,8 +9,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/out
 work=$(mktemp -d "$out/e2e.XXXXXX")
 login=$("$top/scripts/config.sh" LOGIN)
-pass=0
-fail=0
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -20,13 +18,7 @@ export HTTPS_PORT="$(free_port)" SSH_PORT="$(free_port)"
 truncate -s 1G "$DATA_IMG"
 con=$work/console.log
 
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { # check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	if "$@" >"$work/last" 2>&1; then ok "$d"; else bad "$d"; sed 's/^/     /' "$work/last"; fi
-}
+. "$top/tests/lib.sh"
 vm() { "$top/qemu/vm.sh" "$@"; }
 on_vm() { "$top/qemu/vm.sh" ssh "$@"; }
 cleanup() {
@@ -64,7 +56,7 @@ expect_poweroff() {
 echo "== boot 1: blank data disk"
 if ! vm start; then
 	bad "boot 1 reaches hostd's ready line"
-	echo "$pass passed, $((fail)) failed"
+	summary
 	exit 1
 fi
 ok "boot 1 reaches hostd's ready line"
@@ -132,6 +124,4 @@ check "ssh still works without a data disk" on_vm true
 vm stop >/dev/null
 check "the foreign disk is unchanged" test "$(sha256sum <"$DATA_IMG")" = "$before"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ] && rm -rf "$work"
-[ "$fail" = 0 ]
+summary && rm -rf "$work"

@@ -1,0 +1,37 @@
+/* container: create one container and exec its command as PID 1 inside.
+ * The child does every step of the setup itself (mounts, pivot_root,
+ * hostname, loopback, capabilities, user) and, if a step fails, sends the
+ * step's name and errno back to the parent over a CLOEXEC pipe, so the
+ * parent can say "pivot_root /x: Invalid argument" rather than "exit 127"
+ * (crun's approach). Never used for hostd itself: only in children. */
+#ifndef HOSTD_CONTAINER_H
+#define HOSTD_CONTAINER_H
+
+#include <sys/types.h>
+
+#define CONTAINER_MAX_ENV 128
+
+struct container_spec {
+	const char *rootfs;		/* directory that becomes / */
+	char *const *argv;		/* argv[0] looked up in the container's PATH */
+	const char *env[CONTAINER_MAX_ENV + 1];
+	int nenv;
+	const char *hostname;
+	const char *workdir;
+	uid_t uid;
+	gid_t gid;
+	int host_net;			/* share the host's network namespace */
+};
+
+/* Start the container; returns its pid (in our namespace) or -1 with the
+ * failing step printed to stderr as "<prefix>: <step>: <error>", errno
+ * set to the child's error and *exec_failed (if given) telling whether
+ * it was the final exec that failed. */
+pid_t container_start(const struct container_spec *s, const char *prefix,
+		      int *exec_failed);
+
+/* `hostd run [options] -- CMD...`: run one container to completion and
+ * return its exit status the way a shell reports it (128+signal). */
+int container_run_main(int argc, char **argv);
+
+#endif

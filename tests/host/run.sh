@@ -1,0 +1,66 @@
+#!/bin/sh
+# Host mode, as root: `hostd run` makes real containers from a tiny busybox
+# root on this machine. Checks isolation (pids, hostname, network, mounts),
+# capabilities, no_new_privs, exit statuses and error messages.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+hostd=$top/out/hostd
+work=$(mktemp -d "${TMPDIR:-/tmp}/hostd-host.XXXXXX")
+. "$top/tests/lib.sh"
+trap 'rm -rf "$work"' EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "host tests need root (namespaces, mounts)" >&2
+	exit 1
+fi
+rfs=$work/rootfs
+mkdir -p "$rfs/bin" "$rfs/mnt" "$rfs/tmp"
+cp /bin/busybox "$rfs/bin/"
+for a in $("$rfs/bin/busybox" --list); do [ -e "$rfs/bin/$a" ] || ln -s busybox "$rfs/bin/$a"; done
+run() { "$hostd" run --rootfs "$rfs" "$@"; }
+mounts_before=$(wc -l </proc/mounts)
+
+check "the command is PID 1 of its container" sh -c "test \"\$($hostd run --rootfs $rfs -- sh -c 'echo \$\$')\" = 1"
+check "it sees only its own processes" sh -c "test \"\$($hostd run --rootfs $rfs -- ls -d /proc/[0-9]*)\" = /proc/1"
+check "it has its own hostname" sh -c "test \"\$($hostd run --rootfs $rfs --hostname box -- hostname)\" = box"
+check "HOSTNAME, HOME and PATH are set as Docker does" sh -c "$hostd run --rootfs $rfs --hostname box -- env | grep -qx HOSTNAME=box && $hostd run --rootfs $rfs -- env | grep -qx HOME=/root && $hostd run --rootfs $rfs -- env | grep -q '^PATH=/usr/local/sbin:'"
+check "--env reaches the command" sh -c "test \"\$($hostd run --rootfs $rfs --env 'GREETING=hello world' -- sh -c 'echo \$GREETING')\" = 'hello world'"
+check "its network has only loopback, and it is up" sh -c "out=\$($hostd run --rootfs $rfs -- ip -o link); test \"\$(echo \"\$out\" | wc -l)\" = 1 && echo \"\$out\" | grep -q '1: lo: <LOOPBACK,UP'"
+check "--net host shares the host's interfaces" sh -c "test \"\$($hostd run --rootfs $rfs --net host -- ip -o link | wc -l)\" = \"\$(ip -o link | wc -l)\""
+check "its root is the given directory" sh -c "echo marker >$rfs/tmp/m && test \"\$($hostd run --rootfs $rfs -- cat /tmp/m)\" = marker"
+check "a minimal /dev" sh -c "test \"\$($hostd run --rootfs $rfs -- ls /dev | tr '\n' ' ')\" = 'fd full null ptmx pts random shm stderr stdin stdout tty urandom zero '"
+check "/sys is read-only" sh -c "! $hostd run --rootfs $rfs -- sh -c 'echo 1 >/sys/kernel/uevent_helper' 2>/dev/null"
+check "root keeps Docker's default capabilities only" sh -c "$hostd run --rootfs $rfs -- grep -qx 'CapEff:	00000000a80425fb' /proc/self/status"
+check "the bounding set is Docker's too" sh -c "$hostd run --rootfs $rfs --user 1000:1000 -- grep -qx 'CapBnd:	00000000a80425fb' /proc/self/status"
+check "a non-root user has no capabilities" sh -c "$hostd run --rootfs $rfs --user 1000:1000 -- grep -qx 'CapEff:	0000000000000000' /proc/self/status"
+check "--user sets uid and gid" sh -c "test \"\$($hostd run --rootfs $rfs --user 1000:1001 -- id)\" = 'uid=1000 gid=1001'"
+check "no_new_privs is set" sh -c "$hostd run --rootfs $rfs -- grep -qx 'NoNewPrivs:	1' /proc/self/status"
+check "mount is refused inside" sh -c "! $hostd run --rootfs $rfs -- sh -c 'mount -t tmpfs x /mnt 2>&1; grep -q \" /mnt \" /proc/mounts'"
+
+run -- sh -c 'exit 7' 2>/dev/null
+check "the exit code comes back (7)" test $? = 7
+# kill -9 from inside is ignored by the kernel for a namespace's PID 1:
+# kill the host-side pid, as a crash test would.
+"$hostd" run --rootfs "$rfs" -- sleep 30 &
+runner=$!
+i=0
+until victim=$(pgrep -x -P "$runner" sleep) || [ $i -ge 50 ]; do i=$((i + 1)); sleep 0.1; done
+kill -9 "$victim" 2>/dev/null
+wait "$runner"
+check "death by signal 9 comes back as 137" test $? = 137
+run -- /no/such/command 2>"$work/err"
+rc=$?
+check "a missing command: 127 and the reason" sh -c "test $rc = 127 && grep -qx 'hostd run: exec /no/such/command: No such file or directory' $work/err"
+run --bogus x -- true 2>"$work/err"
+rc=$?
+check "an unknown option: 125 and one clear line" sh -c "test $rc = 125 && head -1 $work/err | grep -qx \"hostd run: unknown option '--bogus'\""
+"$hostd" run --rootfs "$work/nope" -- true 2>"$work/err"
+rc=$?
+check "a missing root: 125 and the path" sh -c "test $rc = 125 && head -1 $work/err | grep -q \"rootfs '$work/nope' is not a directory\""
+run --user root -- true 2>"$work/err"
+check "a bad --user is refused" grep -q "hostd run: --user 'root': want UID\[:GID\]" "$work/err"
+run 2>"$work/err"
+check "no command is refused" grep -q 'hostd run: no command: put it after --' "$work/err"
+check "nothing stays mounted on the host" test "$(wc -l </proc/mounts)" = "$mounts_before"
+
+summary

@@ -14,7 +14,7 @@ CFLAGS     ?= -O2
 WARN       := -Wall -Wextra -Werror
 MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
-PURE_SRC   := hostd/conf.c hostd/plan.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
+PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
@@ -69,7 +69,10 @@ test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 		$(UNIT_SRC) $(PURE_SRC)
 	$(OUT)/build/unit
 
-test-host: $(OUT)/hostd ## Real containers from `hostd run` on this machine (root)
+$(OUT)/payload: tests/payload/payload.c | $(KINC)
+	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s -o $@ $<
+
+test-host: $(OUT)/hostd $(OUT)/payload ## Real containers from `hostd run` on this machine (root)
 	tests/host/run.sh
 
 test-e2e: all ## Boot the image under QEMU and check it from outside

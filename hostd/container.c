@@ -20,6 +20,7 @@
 
 #include "caps.h"
 #include "net.h"
+#include "seccomp.h"
 #include "util.h"
 
 struct child_err {
@@ -157,6 +158,10 @@ static int child_main(void *arg)
 			   (unsigned)s->gid);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(efd, errno, "set no_new_privs");
+	/* Last: from here on the filter applies to us too, and execve is
+	 * the only call left. */
+	if (seccomp_install() < 0)
+		child_fail(efd, errno, "install the seccomp filter");
 	execvpe(s->argv[0], s->argv, (char *const *)s->env);
 	child_fail(efd, errno, "exec %s", s->argv[0]);
 }

@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 rfs=$work/rootfs
 mkdir -p "$rfs/bin" "$rfs/mnt" "$rfs/tmp"
-cp /bin/busybox "$rfs/bin/"
+cp /bin/busybox "$top/out/payload" "$rfs/bin/"
 for a in $("$rfs/bin/busybox" --list); do [ -e "$rfs/bin/$a" ] || ln -s busybox "$rfs/bin/$a"; done
 run() { "$hostd" run --rootfs "$rfs" "$@"; }
 mounts_before=$(wc -l </proc/mounts)
@@ -35,6 +35,11 @@ check "the bounding set is Docker's too" sh -c "$hostd run --rootfs $rfs --user 
 check "a non-root user has no capabilities" sh -c "$hostd run --rootfs $rfs --user 1000:1000 -- grep -qx 'CapEff:	0000000000000000' /proc/self/status"
 check "--user sets uid and gid" sh -c "test \"\$($hostd run --rootfs $rfs --user 1000:1001 -- id)\" = 'uid=1000 gid=1001'"
 check "no_new_privs is set" sh -c "$hostd run --rootfs $rfs -- grep -qx 'NoNewPrivs:	1' /proc/self/status"
+# seccomp, apart from capabilities: these need no capability at all, so
+# only the filter can refuse them.
+check "seccomp refuses add_key, keyctl, perf_event_open, bpf, userfaultfd" sh -c "test \"\$($hostd run --rootfs $rfs -- payload try add_key keyctl perf_event_open bpf userfaultfd | tr '\n' ' ')\" = 'add_key: Operation not permitted keyctl: Operation not permitted perf_event_open: Operation not permitted bpf: Operation not permitted userfaultfd: Operation not permitted '"
+check "seccomp: clone3 is ENOSYS, clone with CLONE_NEWNS refused, plain clone works" sh -c "test \"\$($hostd run --rootfs $rfs -- payload try clone3 clone_newns clone_plain getpid | tr '\n' ' ')\" = 'clone3: Function not implemented clone_newns: Operation not permitted clone_plain: ok getpid: ok '"
+check "the same calls work outside a container (the test can fail)" sh -c "$top/out/payload try keyctl clone_plain | grep -c ': ok' | grep -qx 2"
 check "mount is refused inside" sh -c "! $hostd run --rootfs $rfs -- sh -c 'mount -t tmpfs x /mnt 2>&1; grep -q \" /mnt \" /proc/mounts'"
 
 run -- sh -c 'exit 7' 2>/dev/null

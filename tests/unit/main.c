@@ -10,6 +10,7 @@ int main(void)
 	test_misc();
 	test_log_ring();
 	test_plan();
+	test_seccomp();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -24,5 +24,6 @@ void test_disk(void);
 void test_misc(void);
 void test_log_ring(void);
 void test_plan(void);
+void test_seccomp(void);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
@@ -36,6 +37,170 @@ struct child_args {
 /* Report a failed step to the parent and die; the parent prints it. */
 static void __attribute__((noreturn)) child_fail(int fd, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Mount the overlay of the layers as <state>/root; returns that path. */
+static const char *setup_overlay(const struct container_spec *s, int efd)
+{
+	static char root[4096], opts[4096];
+	size_t n = 0;
+
+	snprintf(root, sizeof(root), "%s/root", s->state);
+	/* overlayfs lists lower layers top first. */
+	n += (size_t)snprintf(opts + n, sizeof(opts) - n, "lowerdir=");
+	for (int i = s->nlayers - 1; i >= 0 && n < sizeof(opts); i--)
+		n += (size_t)snprintf(opts + n, sizeof(opts) - n, "%s%s", s->layers[i],
+				      i ? ":" : "");
+	if (n < sizeof(opts))
+		n += (size_t)snprintf(opts + n, sizeof(opts) - n,
+				      ",upperdir=%s/upper,workdir=%s/work", s->state,
+				      s->state);
+	if (n >= sizeof(opts))
+		child_fail(efd, ENAMETOOLONG, "overlay options for %d layers", s->nlayers);
+	if (mount("overlay", root, "overlay", 0, opts) < 0)
+		child_fail(efd, errno, "mount overlay of %d layers on %s", s->nlayers, root);
+	return root;
+}
+
+/* Secrets are opened before pivot_root, while their host paths are
+ * visible, and copied into the container's /run/secrets after it. */
+static int secret_fds[CONTAINER_MAX_SECRETS];
+
+static void open_secrets(const struct container_spec *s, int efd)
+{
+	for (int i = 0; i < s->nsecrets; i++) {
+		secret_fds[i] = open(s->secrets[i].src, O_RDONLY | O_CLOEXEC);
+		if (secret_fds[i] < 0)
+			child_fail(efd, errno, "secret %s from %s", s->secrets[i].name,
+				   s->secrets[i].src);
+	}
+}
+
+/* Open path inside the root rootfd, resolving every symlink as if rootfd
+ * were / (openat2 RESOLVE_IN_ROOT): an image's symlink cannot lead out. */
+static int open_in_root(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+
+	while (*path == '/')
+		path++;
+	return (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
+}
+
+/* mkdir -p inside the root, each step resolved inside it; the last
+ * component is a directory, or an empty file when as_file is set. */
+static int make_in_root(int rootfd, const char *path, int as_file)
+{
+	char buf[4096], *p;
+	int fd;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; ; p++) {
+		int last = (*p == '\0');
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		fd = open_in_root(rootfd, buf, O_PATH);
+		if (fd < 0) {
+			char *slash = strrchr(buf, '/');
+			int parent;
+
+			if (errno != ENOENT)
+				return -1;
+			*slash = '\0';
+			parent = open_in_root(rootfd, buf[0] ? buf : "/", O_PATH | O_DIRECTORY);
+			*slash = '/';
+			if (parent < 0)
+				return -1;
+			if (last && as_file)
+				fd = openat(parent, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			else
+				fd = mkdirat(parent, slash + 1, 0755);
+			close(parent);
+			if (fd < 0 && errno != EEXIST)
+				return -1;
+		}
+		if (fd > 0)
+			close(fd);
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
+
+/* Bind each volume onto its target, found inside the root (the current
+ * directory) before pivot_root; the mount goes through /proc/self/fd so the
+ * path the kernel mounts on is the one we resolved, not a fresh lookup. */
+static void mount_volumes(const struct container_spec *s, int efd)
+{
+	int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (rootfd < 0)
+		child_fail(efd, errno, "open the container root");
+	for (int i = 0; i < s->nmounts; i++) {
+		const struct container_mount *m = &s->mounts[i];
+		char fdpath[64];
+		struct stat st;
+		int tfd;
+
+		if (stat(m->src, &st) < 0)
+			child_fail(efd, errno, "volume %s", m->src);
+		if (make_in_root(rootfd, m->dst, !S_ISDIR(st.st_mode)) < 0)
+			child_fail(efd, errno, "volume %s: create %s in the container", m->src, m->dst);
+		tfd = open_in_root(rootfd, m->dst, O_PATH);
+		if (tfd < 0)
+			child_fail(efd, errno, "volume %s: open %s in the container", m->src, m->dst);
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
+		if (mount(m->src, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
+			child_fail(efd, errno, "bind volume %s on %s", m->src, m->dst);
+		close(tfd);
+		if (m->ro) {
+			/* Reopen: the path now leads to the new mount. */
+			tfd = open_in_root(rootfd, m->dst, O_PATH);
+			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
+			if (tfd < 0 || mount(NULL, fdpath, NULL,
+					     MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+				child_fail(efd, errno, "make volume %s read-only", m->dst);
+			close(tfd);
+		}
+	}
+	close(rootfd);
+}
+
+static void mount_secrets(const struct container_spec *s, int efd)
+{
+	static char buf[65536];
+
+	if (!s->nsecrets)
+		return;
+	if (mkdir_p("/run/secrets", 0755) < 0)
+		child_fail(efd, errno, "mkdir /run/secrets");
+	if (mount("secrets", "/run/secrets", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=1024k") < 0)
+		child_fail(efd, errno, "mount tmpfs on /run/secrets");
+	for (int i = 0; i < s->nsecrets; i++) {
+		char path[300];
+		ssize_t n;
+		int out;
+
+		snprintf(path, sizeof(path), "/run/secrets/%s", s->secrets[i].name);
+		out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+		if (out < 0)
+			child_fail(efd, errno, "create %s", path);
+		while ((n = read(secret_fds[i], buf, sizeof(buf))) > 0)
+			if (write_all(out, buf, (size_t)n) < 0)
+				child_fail(efd, errno, "write %s", path);
+		if (n < 0)
+			child_fail(efd, errno, "read secret %s", s->secrets[i].src);
+		close(out);
+		close(secret_fds[i]);
+	}
+	if (mount(NULL, "/run/secrets", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+		  MS_NODEV | MS_NOEXEC, "mode=0755,size=1024k") < 0)
+		child_fail(efd, errno, "make /run/secrets read-only");
+}
+
 
 static void child_fail(int fd, int err, const char *fmt, ...)
 {
@@ -105,7 +270,7 @@ static int child_main(void *arg)
 	const struct child_args *a = arg;
 	const struct container_spec *s = a->s;
 	int efd = a->errfd;
-	const char *step = NULL;
+	const char *step = NULL, *root = s->rootfs;
 	sigset_t none;
 
 	/* Signals: hostd blocks them all for its signalfd; the container's
@@ -116,11 +281,15 @@ static int child_main(void *arg)
 	/* Nothing we mount may leak back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(efd, errno, "make mounts private");
-	/* pivot_root needs the new root to be a mount point. */
-	if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		child_fail(efd, errno, "bind %s", s->rootfs);
-	if (chdir(s->rootfs) < 0)
-		child_fail(efd, errno, "chdir %s", s->rootfs);
+	open_secrets(s, efd);
+	if (s->nlayers) {
+		root = setup_overlay(s, efd);
+	} else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		/* pivot_root needs the new root to be a mount point. */
+		child_fail(efd, errno, "bind %s", root);
+	}
+	if (chdir(root) < 0)
+		child_fail(efd, errno, "chdir %s", root);
 	if (mkdir("proc", 0555) < 0 && errno != EEXIST)
 		child_fail(efd, errno, "mkdir /proc");
 	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -137,14 +306,16 @@ static int child_main(void *arg)
 	if (mkdir("dev", 0755) < 0 && errno != EEXIST)
 		child_fail(efd, errno, "mkdir /dev");
 	setup_dev(efd);
+	mount_volumes(s, efd);
 	/* pivot_root(".", ".") stacks the old root under the new one; the
 	 * lazy unmount then drops it from this namespace entirely. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		child_fail(efd, errno, "pivot_root %s", s->rootfs);
+		child_fail(efd, errno, "pivot_root %s", root);
 	if (umount2(".", MNT_DETACH) < 0)
 		child_fail(efd, errno, "detach the old root");
 	if (chdir("/") < 0)
 		child_fail(efd, errno, "chdir /");
+	mount_secrets(s, efd);
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		child_fail(efd, errno, "sethostname %s", s->hostname);
 	if (!s->host_net && net_link_up("lo") < 0)

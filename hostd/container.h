@@ -10,9 +10,31 @@
 #include <sys/types.h>
 
 #define CONTAINER_MAX_ENV 128
+#define CONTAINER_MAX_LAYERS 32
+#define CONTAINER_MAX_MOUNTS 16
+#define CONTAINER_MAX_SECRETS 16
+
+struct container_mount {
+	const char *src, *dst;	/* host path, path inside the container */
+	int ro;
+};
+
+struct container_secret {
+	const char *name, *src;	/* shown as /run/secrets/<name>, mode 0400 */
+};
 
 struct container_spec {
-	const char *rootfs;		/* directory that becomes / */
+	/* The root: either one directory used as it is, or read-only layers
+	 * (bottom first) under an overlay whose upper/, work/ and root/ live
+	 * in the state directory. */
+	const char *rootfs;
+	const char *layers[CONTAINER_MAX_LAYERS];
+	int nlayers;
+	const char *state;
+	struct container_mount mounts[CONTAINER_MAX_MOUNTS];
+	int nmounts;
+	struct container_secret secrets[CONTAINER_MAX_SECRETS];
+	int nsecrets;
 	char *const *argv;		/* argv[0] looked up in the container's PATH */
 	const char *env[CONTAINER_MAX_ENV + 1];
 	int nenv;

@@ -13,12 +13,47 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ftw.h>
+
 #include "container.h"
+#include "util.h"
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* SRC:DST[:ro|:rw] into m; both absolute. */
+static int parse_volume(char *v, struct container_mount *m)
+{
+	char *c1 = strchr(v, ':'), *c2;
+
+	if (!c1)
+		return -1;
+	*c1 = '\0';
+	c2 = strchr(c1 + 1, ':');
+	m->ro = 0;
+	if (c2) {
+		*c2 = '\0';
+		if (!strcmp(c2 + 1, "ro"))
+			m->ro = 1;
+		else if (strcmp(c2 + 1, "rw"))
+			return -1;
+	}
+	m->src = v;
+	m->dst = c1 + 1;
+	return v[0] == '/' && c1[1] == '/' ? 0 : -1;
+}
 
 static const char usage[] =
-	"usage: hostd run --rootfs DIR [--hostname NAME] [--env KEY=VALUE]...\n"
-	"                 [--workdir DIR] [--user UID[:GID]] [--net none|host]\n"
-	"                 -- CMD [ARG...]\n";
+	"usage: hostd run (--rootfs DIR | --layer DIR... [--state DIR])\n"
+	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
+	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
+	"                 [--user UID[:GID]] [--net none|host] -- CMD [ARG...]\n";
 
 static volatile pid_t child;
 static volatile sig_atomic_t forwarded;
@@ -71,11 +106,11 @@ static int has_env(const struct container_spec *s, const char *key)
 
 int container_run_main(int argc, char **argv)
 {
-	static char host_env[80];
+	static char host_env[80], state[64];
 	struct container_spec s;
 	struct sigaction sa;
 	struct stat st;
-	int i, status, exec_failed = 0;
+	int i, status, exec_failed = 0, own_state = 0, rc;
 	pid_t pid;
 
 	memset(&s, 0, sizeof(s));
@@ -86,6 +121,34 @@ int container_run_main(int argc, char **argv)
 			return bad("%s needs a value", opt);
 		if (!strcmp(opt, "--rootfs"))
 			s.rootfs = val;
+		else if (!strcmp(opt, "--layer")) {
+			if (s.nlayers >= CONTAINER_MAX_LAYERS)
+				return bad("too many --layer (at most %s)", "32");
+			s.layers[s.nlayers++] = val;
+		} else if (!strcmp(opt, "--state"))
+			s.state = val;
+		else if (!strcmp(opt, "--volume")) {
+			char copy[512];
+
+			if (s.nmounts >= CONTAINER_MAX_MOUNTS)
+				return bad("too many --volume (at most %s)", "16");
+			snprintf(copy, sizeof(copy), "%s", val);
+			if (parse_volume(argv[i + 1], &s.mounts[s.nmounts]) < 0)
+				return bad("--volume '%s': want /SRC:/DST[:ro]", copy);
+			s.nmounts++;
+		} else if (!strcmp(opt, "--secret")) {
+			char *colon = strchr(argv[i + 1], ':');
+
+			if (s.nsecrets >= CONTAINER_MAX_SECRETS)
+				return bad("too many --secret (at most %s)", "16");
+			if (!colon || colon == argv[i + 1] || strchr(argv[i + 1], '/') < colon ||
+			    colon[1] != '/')
+				return bad("--secret '%s': want NAME:/FILE", val);
+			*colon = '\0';
+			s.secrets[s.nsecrets].name = argv[i + 1];
+			s.secrets[s.nsecrets].src = colon + 1;
+			s.nsecrets++;
+		}
 		else if (!strcmp(opt, "--hostname"))
 			s.hostname = val;
 		else if (!strcmp(opt, "--workdir"))
@@ -109,10 +172,13 @@ int container_run_main(int argc, char **argv)
 	}
 	if (i >= argc - 1)
 		return bad("%s", "no command: put it after --");
-	if (!s.rootfs)
-		return bad("%s", "--rootfs is required");
-	if (stat(s.rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!s.rootfs == !s.nlayers)
+		return bad("%s", "give either --rootfs or --layer");
+	if (s.rootfs && (stat(s.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return bad("--rootfs '%s' is not a directory", s.rootfs);
+	for (int l = 0; l < s.nlayers; l++)
+		if (stat(s.layers[l], &st) < 0 || !S_ISDIR(st.st_mode))
+			return bad("--layer '%s' is not a directory", s.layers[l]);
 	s.argv = argv + i + 1;
 	/* Docker's defaults for what the image and the user did not set. */
 	if (!has_env(&s, "PATH"))
@@ -125,21 +191,51 @@ int container_run_main(int argc, char **argv)
 		s.env[s.nenv++] = s.uid ? "HOME=/" : "HOME=/root";
 	s.env[s.nenv] = NULL;
 
+	/* Layers need somewhere for the overlay's writable part: a fresh
+	 * directory, removed afterwards, unless --state names one to keep. */
+	if (s.nlayers && !s.state) {
+		snprintf(state, sizeof(state), "/tmp/hostd-run.XXXXXX");
+		if (!mkdtemp(state)) {
+			fprintf(stderr, "hostd run: mkdtemp %s: %s\n", state, strerror(errno));
+			return 125;
+		}
+		s.state = state;
+		own_state = 1;
+	}
+	if (s.nlayers) {
+		static const char *const sub[] = {"upper", "work", "root"};
+
+		for (size_t k = 0; k < ARRAY_SIZE(sub); k++) {
+			char d[4096];
+
+			snprintf(d, sizeof(d), "%s/%s", s.state, sub[k]);
+			if (mkdir_p(d, 0755) < 0) {
+				fprintf(stderr, "hostd run: mkdir %s: %s\n", d, strerror(errno));
+				return 125;
+			}
+		}
+	}
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	pid = container_start(&s, "hostd run", &exec_failed);
-	if (pid < 0)
-		return exec_failed ? (errno == ENOENT ? 127 : 126) : 125;
-	child = pid;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
+	if (pid < 0) {
+		rc = exec_failed ? (errno == ENOENT ? 127 : 126) : 125;
+	} else {
+		child = pid;
+		while ((rc = (int)waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (rc < 0) {
 			perror("hostd run: waitpid");
-			return 125;
+			rc = 125;
+		} else {
+			rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 		}
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	}
+	if (own_state && nftw(state, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		fprintf(stderr, "hostd run: remove %s: %s\n", state, strerror(errno));
+	return rc;
 }

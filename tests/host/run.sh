@@ -66,6 +66,30 @@ run --user root -- true 2>"$work/err"
 check "a bad --user is refused" grep -q "hostd run: --user 'root': want UID\[:GID\]" "$work/err"
 run 2>"$work/err"
 check "no command is refused" grep -q 'hostd run: no command: put it after --' "$work/err"
+# Layers: a base with busybox and /etc/a=1, a top with /etc/a=2 and /etc/b.
+l1=$work/l1
+l2=$work/l2
+mkdir -p "$l1/etc" "$l2/etc" "$work/vol" "$work/state"
+cp -a "$rfs/bin" "$l1/"
+echo 1 >"$l1/etc/a"
+echo 2 >"$l2/etc/a"
+echo b >"$l2/etc/b"
+ln -s /etc "$l1/escape"
+echo s3cret >"$work/db_password"
+lay() { "$hostd" run --layer "$l1" --layer "$l2" "$@"; }
+check "the upper layer wins, lower files show through" sh -c "test \"\$($hostd run --layer $l1 --layer $l2 -- cat /etc/a /etc/b | tr '\n' ' ')\" = '2 b '"
+lay --state "$work/state" -- sh -c 'echo changed >/etc/a; rm /etc/b; echo new >/etc/c' >/dev/null 2>&1
+check "writes go to the upper dir, layers stay as they were" sh -c "test \"\$(cat $l2/etc/a)\" = 2 && test -f $l2/etc/b && test ! -e $l2/etc/c && test \"\$(cat $work/state/upper/etc/a)\" = changed && test -c $work/state/upper/etc/b"
+check "a fresh container does not see the last one's writes" sh -c "test \"\$($hostd run --layer $l1 --layer $l2 -- cat /etc/a)\" = 2"
+check "a volume is shared with the host" sh -c "$hostd run --layer $l1 --volume $work/vol:/data -- sh -c 'echo hi >/data/f' && test \"\$(cat $work/vol/f)\" = hi"
+check "a read-only volume refuses writes" sh -c "$hostd run --layer $l1 --volume $work/vol:/data:ro -- sh -c 'echo x >/data/g' 2>&1 | grep -q 'Read-only file system' && test ! -e $work/vol/g"
+check "a symlink in the image cannot send a volume to the host" sh -c "$hostd run --layer $l1 --volume $work/vol:/escape/hostd-test-vol -- true; test ! -e /etc/hostd-test-vol"
+check "a secret is /run/secrets/NAME, mode 0400, read-only" sh -c "test \"\$($hostd run --layer $l1 --secret db_password:$work/db_password -- sh -c 'cat /run/secrets/db_password; stat -c %a /run/secrets/db_password; echo x >/run/secrets/db_password 2>/dev/null || echo ro' | tr '\n' ' ')\" = 's3cret 400 ro '"
+lay --volume /no/such/dir:/data -- true 2>"$work/err"
+rc=$?
+check "a missing volume source: 125 and the path" sh -c "test $rc = 125 && grep -qx 'hostd run: volume /no/such/dir: No such file or directory' $work/err"
+check "--rootfs and --layer together are refused" sh -c "! $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q . || $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q 'give either --rootfs or --layer'"
+check "the temporary state directory is removed" sh -c "! ls -d /tmp/hostd-run.* 2>/dev/null"
 check "nothing stays mounted on the host" test "$(wc -l </proc/mounts)" = "$mounts_before"
 
 summary

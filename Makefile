@@ -75,7 +75,7 @@ $(OUT)/payload: tests/payload/payload.c | $(KINC)
 test-host: $(OUT)/hostd $(OUT)/payload ## Real containers from `hostd run` on this machine (root)
 	tests/host/run.sh
 
-test-e2e: all ## Boot the image under QEMU and check it from outside
+test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh
 
 bench: all ## Boot-time and size comparison against Debian's cloud kernel

@@ -1,8 +1,11 @@
-/* cgroup: see cgroup.h. */
+/* cgroup: see cgroup.h. Never touches a group it did not create. */
 #include "cgroup.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -38,4 +41,74 @@ int cgroup_enable_controllers(const char *root)
 	log_info("cgroup2: controllers available: %s; enabled for children:%s",
 		 have, enabled);
 	return missing;
+}
+
+static int write_attr(const char *dir, const char *attr, const char *val,
+		      char *why, size_t whylen)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, attr);
+	if (write_file(p, val, strlen(val), 0644) < 0) {
+		snprintf(why, whylen, "write '%s' to %s", val, p);
+		return -1;
+	}
+	return 0;
+}
+
+int cgroup_create(const char *root, const char *name, const struct cgroup_limits *l,
+		  char *path, size_t len, char *why, size_t whylen)
+{
+	char have[256], parent[256], val[64];
+
+	snprintf(parent, sizeof(parent), "%s/cgroup.controllers", root);
+	if (read_file(parent, have, sizeof(have)) < 0) {
+		snprintf(why, whylen, "%s is not a cgroup v2 hierarchy (no %s)", root, parent);
+		return 1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++)
+		if (!strstr(have, wanted[i])) {
+			snprintf(why, whylen, "the %s controller is not available in %s",
+				 wanted[i], root);
+			return 1;
+		}
+	/* hostd's own subtree, with every controller passed down to it. */
+	snprintf(parent, sizeof(parent), "%s/hostd", root);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, whylen, "mkdir %s", parent);
+		return -1;
+	}
+	if (write_attr(root, "cgroup.subtree_control", "+cpu +memory +pids +io", why, whylen) < 0 ||
+	    write_attr(parent, "cgroup.subtree_control", "+cpu +memory +pids +io", why, whylen) < 0)
+		return -1;
+	snprintf(path, len, "%s/%s", parent, name);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, whylen, "mkdir %s", path);
+		return -1;
+	}
+	snprintf(val, sizeof(val), "%lld", l->memory_max);
+	if (l->memory_max) {
+		char swap[512];
+
+		if (write_attr(path, "memory.max", val, why, whylen) < 0)
+			return -1;
+		/* Docker's mem_limit also caps swap; the file exists only
+		 * on kernels with swap support. */
+		snprintf(swap, sizeof(swap), "%s/memory.swap.max", path);
+		if (access(swap, F_OK) == 0 &&
+		    write_attr(path, "memory.swap.max", "0", why, whylen) < 0)
+			return -1;
+	}
+	snprintf(val, sizeof(val), "%ld %ld", l->cpu_quota_us, l->cpu_period_us);
+	if (l->cpu_quota_us && write_attr(path, "cpu.max", val, why, whylen) < 0)
+		return -1;
+	snprintf(val, sizeof(val), "%ld", l->pids_max);
+	if (l->pids_max && write_attr(path, "pids.max", val, why, whylen) < 0)
+		return -1;
+	return 0;
+}
+
+int cgroup_remove(const char *path)
+{
+	return rmdir(path);
 }

@@ -278,6 +278,18 @@ static int child_main(void *arg)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
+	/* Join the cgroup first, then make it the root of a new cgroup
+	 * namespace: inside, /proc/self/cgroup reads "0::/" as under Docker. */
+	if (s->cgroup) {
+		char procs[512];
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", s->cgroup);
+		if (write_file(procs, "0", 1, 0644) < 0)
+			child_fail(efd, errno, "join cgroup %s", s->cgroup);
+	}
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(efd, errno, "new cgroup namespace");
+
 	/* Nothing we mount may leak back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(efd, errno, "make mounts private");
@@ -341,8 +353,7 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 		      int *exec_failed)
 {
 	static char stack[64 * 1024] __attribute__((aligned(16)));
-	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-		    CLONE_NEWCGROUP | SIGCHLD;
+	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
 	int p[2];
 	struct child_args a = {.s = s};
 	struct child_err ce;

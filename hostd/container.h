@@ -43,6 +43,7 @@ struct container_spec {
 	uid_t uid;
 	gid_t gid;
 	int host_net;			/* share the host's network namespace */
+	const char *cgroup;		/* cgroup v2 directory to run in, or NULL */
 };
 
 /* Start the container; returns its pid (in our namespace) or -1 with the

@@ -15,8 +15,28 @@
 
 #include <ftw.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "util.h"
+
+/* "64m", "512k", "1g", "1048576" into bytes; -1 if malformed. */
+static long long parse_size(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10), mul = 1;
+
+	if (end == s || v <= 0)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'g' || *end == 'G')
+		mul = 1024LL * 1024 * 1024, end++;
+	if (*end || v > (1LL << 50) / mul)
+		return -1;
+	return v * mul;
+}
 
 static int remove_one(const char *path, const struct stat *st, int flag,
 		      struct FTW *ftw)
@@ -53,7 +73,8 @@ static const char usage[] =
 	"usage: hostd run (--rootfs DIR | --layer DIR... [--state DIR])\n"
 	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
 	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
-	"                 [--user UID[:GID]] [--net none|host] -- CMD [ARG...]\n";
+	"                 [--user UID[:GID]] [--net none|host]\n"
+	"                 [--memory BYTES[k|m|g]] [--cpus N.N] [--pids N] -- CMD [ARG...]\n";
 
 static volatile pid_t child;
 static volatile sig_atomic_t forwarded;
@@ -106,7 +127,8 @@ static int has_env(const struct container_spec *s, const char *key)
 
 int container_run_main(int argc, char **argv)
 {
-	static char host_env[80], state[64];
+	static char host_env[80], state[64], cg[512];
+	struct cgroup_limits lim = {.cpu_period_us = 100000};
 	struct container_spec s;
 	struct sigaction sa;
 	struct stat st;
@@ -156,6 +178,23 @@ int container_run_main(int argc, char **argv)
 		else if (!strcmp(opt, "--user")) {
 			if (parse_user(val, &s.uid, &s.gid) < 0)
 				return bad("--user '%s': want UID[:GID] (numbers)", val);
+		} else if (!strcmp(opt, "--memory")) {
+			if ((lim.memory_max = parse_size(val)) < 0)
+				return bad("--memory '%s': want BYTES with k, m or g", val);
+		} else if (!strcmp(opt, "--cpus")) {
+			char *end;
+			double c = strtod(val, &end);
+
+			if (end == val || *end || c < 0.01 || c > 1024)
+				return bad("--cpus '%s': want a number from 0.01 to 1024", val);
+			lim.cpu_quota_us = (long)(c * (double)lim.cpu_period_us);
+		} else if (!strcmp(opt, "--pids")) {
+			char *end;
+			long n = strtol(val, &end, 10);
+
+			if (end == val || *end || n < 1 || n > 4194304)
+				return bad("--pids '%s': want a whole number from 1", val);
+			lim.pids_max = n;
 		} else if (!strcmp(opt, "--net")) {
 			if (strcmp(val, "none") && strcmp(val, "host"))
 				return bad("--net '%s': want none or host", val);
@@ -216,6 +255,22 @@ int container_run_main(int argc, char **argv)
 		}
 	}
 
+	if (lim.memory_max || lim.cpu_quota_us || lim.pids_max) {
+		char why[600], name[32];
+		int r;
+
+		snprintf(name, sizeof(name), "run-%d", (int)getpid());
+		r = cgroup_create("/sys/fs/cgroup", name, &lim, cg, sizeof(cg), why, sizeof(why));
+		if (r < 0) {
+			fprintf(stderr, "hostd run: %s: %s\n", why, strerror(errno));
+			return 125;
+		}
+		if (r > 0)
+			fprintf(stderr, "hostd run: cannot apply limits on this machine: %s\n", why);
+		else
+			s.cgroup = cg;
+	}
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward;
 	sigaction(SIGINT, &sa, NULL);
@@ -235,6 +290,8 @@ int container_run_main(int argc, char **argv)
 			rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 		}
 	}
+	if (s.cgroup && cgroup_remove(s.cgroup) < 0)
+		fprintf(stderr, "hostd run: remove cgroup %s: %s\n", s.cgroup, strerror(errno));
 	if (own_state && nftw(state, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
 		fprintf(stderr, "hostd run: remove %s: %s\n", state, strerror(errno));
 	return rc;

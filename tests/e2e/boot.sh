@@ -69,9 +69,20 @@ check "data disk is ext4 on /home/$login/data" on_vm "grep -q '^/dev/vda /home/$
 check "pivot_root works in a new mount namespace (root is off rootfs)" on_vm 'unshare -m sh -c "mkdir -p /tmp/nr && mount -t tmpfs nr /tmp/nr && mkdir /tmp/nr/old && cd /tmp/nr && pivot_root . old"'
 check "eth0 got an address by DHCP" on_vm 'ip -4 addr show eth0 | grep -q "inet 10.0.2.15/24"'
 check "hostd log file in /run" on_vm 'grep -q "hostd: ready" /run/hostd.log'
+# Limits can only be checked here: the build machine's cgroup v2 has no
+# controllers. A busybox root and the static test payload, made in the VM.
+check "a busybox root for test containers" on_vm 'mkdir -p /tmp/r/bin && cp /bin/busybox /tmp/r/bin/ && for a in sh cat sleep; do ln -s busybox /tmp/r/bin/$a; done'
+check "the test payload copied in" sh -c "'$top/qemu/vm.sh' ssh 'cat >/tmp/r/bin/payload && chmod 755 /tmp/r/bin/payload' <'$out/payload'"
+check "memory.max: allocating past it gets the container OOM-killed (137)" on_vm '/init run --rootfs /tmp/r --memory 32m -- payload alloc 64 >/dev/null; test $? = 137'
+check "memory.max: within it, the container runs to the end" on_vm 'test "$(/init run --rootfs /tmp/r --memory 32m -- payload alloc 8)" = "allocated 8 MiB"'
+check "pids.max: forks stop at the limit" on_vm 'test "$(/init run --rootfs /tmp/r --pids 5 -- payload fork 10)" = "forked 4 of 10"'
+check "cpu.max is applied" on_vm '/init run --rootfs /tmp/r --cpus 0.5 -- sleep 5 & i=0; until cat /sys/fs/cgroup/hostd/run-*/cpu.max 2>/dev/null | grep -qx "50000 100000"; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.1; done; kill %1; wait'
+check "inside, the container's cgroup is 0::/" on_vm 'test "$(/init run --rootfs /tmp/r --memory 64m -- cat /proc/self/cgroup)" = "0::/"'
+check "each container's cgroup is removed after it" on_vm 'test -z "$(ls -d /sys/fs/cgroup/hostd/run-* 2>/dev/null)"'
 check "orphaned processes are reaped by PID 1" on_vm 'setsid sh -c "sleep 0.2 & echo \$! >/tmp/orphan"; p=$(cat /tmp/orphan); i=0; while [ -e /proc/$p ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; [ ! -e /proc/$p ]'
 check "dropbear is supervised: killed, it comes back" on_vm 'kill -9 $(pidof dropbear | tr " " "\n" | sort -n | head -1)'
 check "dropbear restarted by hostd" sh -c "i=0; until grep -q 'hostd: dropbear started' '$con' && [ \$(grep -c 'hostd: dropbear started' '$con') -ge 2 ]; do i=\$((i+1)); [ \$i -lt 100 ] || exit 1; sleep 0.1; done"
+check "ssh answers again after the restart" sh -c "i=0; until '$top/qemu/vm.sh' ssh true 2>/dev/null; do i=\$((i+1)); [ \$i -lt 50 ] || exit 1; sleep 0.2; done"
 token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 check "write a file to the data disk" on_vm "echo $token > /home/$login/data/e2e-marker"
 

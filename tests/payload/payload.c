@@ -3,11 +3,15 @@
  *                         "NAME: <error>" (add_key, keyctl, unshare, mount,
  *                         clone_newns, clone_plain, clone3, getpid,
  *                         perf_event_open, bpf, userfaultfd)
+ *   payload alloc MIB     allocate and touch MIB MiB, then print "allocated"
+ *   payload fork N        try to fork N children that wait; print how many
+ *                         forks succeeded ("forked K of N")
  * It never relies on a shell inside the container. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -67,6 +71,46 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	fprintf(stderr, "usage: payload try SYSCALL...\n");
+	if (argc == 3 && !strcmp(argv[1], "alloc")) {
+		long mib = atol(argv[2]);
+
+		for (long i = 0; i < mib; i++) {
+			char *p = malloc(1 << 20);
+
+			if (!p) {
+				printf("malloc failed after %ld MiB\n", i);
+				return 1;
+			}
+			memset(p, 1, 1 << 20);	/* touch it: only then is it charged */
+		}
+		printf("allocated %ld MiB\n", mib);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "fork")) {
+		int n = atoi(argv[2]), k = 0, p[2];
+
+		if (pipe(p) < 0)
+			return 1;
+		for (; k < n; k++) {
+			pid_t c = fork();
+
+			if (c < 0)
+				break;
+			if (c == 0) {	/* wait until the parent is done */
+				char b;
+
+				close(p[1]);
+				if (read(p[0], &b, 1) < 0)
+					_exit(1);
+				_exit(0);
+			}
+		}
+		close(p[1]);
+		while (wait(NULL) > 0)
+			;
+		printf("forked %d of %d\n", k, n);
+		return 0;
+	}
+	fprintf(stderr, "usage: payload try SYSCALL... | alloc MIB | fork N\n");
 	return 2;
 }

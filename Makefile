@@ -78,8 +78,9 @@ test-host: $(OUT)/hostd $(OUT)/payload ## Real containers from `hostd run` on th
 test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh
 
-bench: all ## Boot-time and size comparison against Debian's cloud kernel
+bench: all ## Boot time vs Debian's kernel; container start vs crun and runc
 	bench/boot
+	bench/runtime
 
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null

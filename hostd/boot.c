@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -51,8 +52,8 @@ static int data_mounted;
 static struct watch sigw;
 static struct dhcp_client dhcp;
 static struct proc disk_job;
-static struct timer disk_retry;
-static long long disk_wait_start;
+static struct timer disk_deadline;
+static struct watch uevents = {.fd = -1};
 static struct svc sshd;
 
 static int stopping;
@@ -297,7 +298,9 @@ static void fsck_done(struct proc *p, int status)
 	disk_mount(1);
 }
 
-static void disk_look(struct timer *t)
+/* Look for the data disk; if found, start checking or formatting it and
+ * return 1. */
+static int disk_try(void)
 {
 	enum disk_found f = disk_find("/sys", conf.data_label, data_dev,
 				      sizeof(data_dev));
@@ -305,7 +308,6 @@ static void disk_look(struct timer *t)
 	static char *mkfs_argv[] = {"/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-L",
 				    NULL, NULL, NULL};
 
-	(void)t;
 	disk_job.out.fd = -1;
 	if (f == DISK_LABELED) {
 		disk_job.name = "e2fsck";
@@ -314,7 +316,7 @@ static void disk_look(struct timer *t)
 		log_info("data disk: %s (label %s); checking", data_dev, conf.data_label);
 		if (proc_spawn(&disk_job, fsck_argv) < 0)
 			disk_mount(1);
-		return;
+		return 1;
 	}
 	if (f == DISK_BLANK) {
 		disk_job.name = "mke2fs";
@@ -324,13 +326,46 @@ static void disk_look(struct timer *t)
 		log_info("data disk: %s is blank; formatting it", data_dev);
 		if (proc_spawn(&disk_job, mkfs_argv) < 0)
 			disk_phase_over();
-		return;
+		return 1;
 	}
-	/* Disks on slow controllers may still be appearing. */
-	if (now_ms() - disk_wait_start < DISK_WAIT_MS) {
-		timer_arm(&disk_retry, 250);
-		return;
+	return 0;
+}
+
+static void disk_stop_waiting(void)
+{
+	timer_cancel(&disk_deadline);
+	if (uevents.fd >= 0) {
+		loop_del(&uevents);
+		close(uevents.fd);
+		uevents.fd = -1;
 	}
+}
+
+/* A kernel uevent: look again when a block device has been added (its
+ * /dev node exists by then: devtmpfs makes it before the event is sent). */
+static void disk_uevent(struct watch *w, uint32_t events)
+{
+	char buf[4096];
+	ssize_t n;
+	int block_added = 0;
+
+	(void)events;
+	while ((n = recv(w->fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		if (strncmp(buf, "add@", 4))
+			continue;
+		for (char *v = buf; v < buf + n; v += strlen(v) + 1)
+			if (!strcmp(v, "SUBSYSTEM=block"))
+				block_added = 1;
+	}
+	if (block_added && disk_try())
+		disk_stop_waiting();
+}
+
+static void disk_give_up(struct timer *t)
+{
+	(void)t;
+	disk_stop_waiting();
 	log_err("no data disk: no ext4 filesystem labelled %s and no blank disk; "
 		"nothing written under %s will persist", conf.data_label, data_dir);
 	if (mkdir_p(data_dir, 0755) < 0)
@@ -340,10 +375,29 @@ static void disk_look(struct timer *t)
 
 static void phase_disk(void)
 {
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
+
 	snprintf(data_dir, sizeof(data_dir), "/home/%s/data", conf.login);
-	disk_retry.cb = disk_look;
-	disk_wait_start = now_ms();
-	disk_look(NULL);
+	if (disk_try())
+		return;
+	/* Disks on slow controllers may still be appearing: wait for the
+	 * kernel to announce block devices, for at most DISK_WAIT_MS. */
+	log_info("data disk: none yet; waiting up to %d ms for one", DISK_WAIT_MS);
+	disk_deadline.cb = disk_give_up;
+	timer_arm(&disk_deadline, DISK_WAIT_MS);
+	uevents.cb = disk_uevent;
+	uevents.fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			    NETLINK_KOBJECT_UEVENT);
+	if (uevents.fd < 0 || bind(uevents.fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    loop_add(&uevents, EPOLLIN) < 0) {
+		log_sys("listen for kernel uevents (new disks will not be noticed)");
+		if (uevents.fd >= 0)
+			close(uevents.fd);
+		uevents.fd = -1;
+	}
+	/* A disk that appeared between the look and the socket. */
+	if (disk_try())
+		disk_stop_waiting();
 }
 
 /* ---- phase 9: power-off ------------------------------------------------- */
@@ -405,9 +459,8 @@ static void shutdown_begin(const char *why)
 	}
 	stopping = 1;
 	log_info("power-off requested (%s): stopping services", why);
-	timer_cancel(&disk_retry);
-	sshd.want_up = 0;
-	timer_cancel(&sshd.restart_timer);
+	disk_stop_waiting();
+	svc_stop(&sshd, 0);	/* the SIGTERM to everyone below reaches it */
 	if (kill(-1, SIGTERM) < 0) {
 		if (errno == ESRCH)
 			power_off_now();	/* nothing to wait for */

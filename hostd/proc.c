@@ -192,12 +192,3 @@ int proc_reap(void)
 		}
 	}
 }
-
-int proc_running(void)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < MAX_PROCS; i++)
-		n += procs[i] != NULL;
-	return n;
-}

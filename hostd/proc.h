@@ -27,7 +27,5 @@ int proc_spawn(struct proc *p, char *const argv[]);
 int proc_reap(void);
 /* Describe a wait status: "exited 0", "killed by signal 9". */
 void proc_status_str(int status, char *buf, size_t len);
-/* Count of registered processes still running. */
-int proc_running(void);
 
 #endif

@@ -80,6 +80,6 @@ void svc_stop(struct svc *s, int sig)
 {
 	s->want_up = 0;
 	timer_cancel(&s->restart_timer);
-	if (s->proc.pid && kill(s->proc.pid, sig) < 0)
+	if (sig && s->proc.pid && kill(s->proc.pid, sig) < 0)
 		log_sys("stop %s: kill %d", s->proc.name, (int)s->proc.pid);
 }

@@ -23,7 +23,8 @@ struct svc {
 
 void svc_init(struct svc *s, const char *name, char *const argv[]);
 void svc_start(struct svc *s);
-/* Ask it to stop with sig; it is not restarted after. */
+/* Ask it to stop with sig (0: mark it stopped, send nothing); it is not
+ * restarted after. */
 void svc_stop(struct svc *s, int sig);
 
 /* Pure: the pause before the next start, given the previous pause and how

@@ -32,6 +32,7 @@ struct child_err {
 struct child_args {
 	const struct container_spec *s;
 	int errfd;
+	int sync[2];	/* the parent writes one byte once eth0 is ours */
 };
 
 /* Report a failed step to the parent and die; the parent prints it. */
@@ -273,6 +274,7 @@ static int child_main(void *arg)
 	const char *step = NULL, *root = s->rootfs;
 	sigset_t none;
 
+	close(a->sync[1]);
 	/* Signals: hostd blocks them all for its signalfd; the container's
 	 * PID 1 must start with a clean mask and default dispositions. */
 	sigemptyset(&none);
@@ -332,6 +334,16 @@ static int child_main(void *arg)
 		child_fail(efd, errno, "sethostname %s", s->hostname);
 	if (!s->host_net && net_link_up("lo") < 0)
 		child_fail(efd, errno, "bring lo up");
+	if (s->bridge) {
+		char b;
+
+		if (read(a->sync[0], &b, 1) != 1)
+			child_fail(efd, EPIPE, "wait for the parent to wire eth0");
+		if (net_link_up("eth0") < 0 || net_addr_add("eth0", s->ip, s->prefix) < 0)
+			child_fail(efd, errno, "configure eth0");
+		if (s->gw.s_addr && net_route_default("eth0", s->gw) < 0)
+			child_fail(efd, errno, "add the default route");
+	}
 	if (s->workdir && chdir(s->workdir) < 0)
 		child_fail(efd, errno, "chdir %s", s->workdir);
 	if (caps_limit(caps_docker_default(), &step) < 0)
@@ -367,15 +379,45 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 		return -1;
 	}
 	a.errfd = p[1];
+	if (pipe2(a.sync, O_CLOEXEC) < 0) {
+		fprintf(stderr, "%s: pipe: %s\n", prefix, strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	pid = clone(child_main, stack + sizeof(stack), flags, &a);
 	if (pid < 0) {
 		fprintf(stderr, "%s: clone into new namespaces: %s\n", prefix,
 			strerror(errno));
 		close(p[0]);
 		close(p[1]);
+		close(a.sync[0]);
+		close(a.sync[1]);
 		return -1;
 	}
 	close(p[1]);
+	close(a.sync[0]);
+	if (s->bridge) {
+		char host_if[16];
+
+		/* The host end is named for the container's pid, so it is
+		 * unique and easy to trace back. */
+		snprintf(host_if, sizeof(host_if), "hd%d", (int)pid);
+		if (net_veth_add(host_if, "eth0", pid) < 0 ||
+		    net_link_set_master(host_if, s->bridge) < 0 || net_link_up(host_if) < 0) {
+			fprintf(stderr, "%s: wire the container to bridge %s (see above)\n",
+				prefix, s->bridge);
+			kill(pid, SIGKILL);
+			close(a.sync[1]);
+			close(p[0]);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			return -1;
+		}
+		if (write(a.sync[1], "", 1) != 1)
+			fprintf(stderr, "%s: signal the container: %s\n", prefix, strerror(errno));
+	}
+	close(a.sync[1]);
 	do
 		n = read(p[0], &ce, sizeof(ce));
 	while (n < 0 && errno == EINTR);

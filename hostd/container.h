@@ -7,6 +7,7 @@
 #ifndef HOSTD_CONTAINER_H
 #define HOSTD_CONTAINER_H
 
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #define CONTAINER_MAX_ENV 128
@@ -43,6 +44,11 @@ struct container_spec {
 	uid_t uid;
 	gid_t gid;
 	int host_net;			/* share the host's network namespace */
+	/* With a bridge: a veth pair, "eth0" inside with ip/prefix and a
+	 * default route via gw (0: none), the other end on the bridge. */
+	const char *bridge;
+	struct in_addr ip, gw;
+	int prefix;
 	const char *cgroup;		/* cgroup v2 directory to run in, or NULL */
 };
 

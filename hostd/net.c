@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/veth.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,8 +32,29 @@ static void add_attr(struct nlreq *r, unsigned short type, const void *data,
 
 	rta->rta_type = type;
 	rta->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(rta), data, len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
 	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+static void add_str(struct nlreq *r, unsigned short type, const char *s)
+{
+	add_attr(r, type, s, strlen(s) + 1);
+}
+
+/* Nested attributes: open with nest_start, close with nest_end. */
+static struct rtattr *nest_start(struct nlreq *r, unsigned short type)
+{
+	struct rtattr *nest = (struct rtattr *)((char *)r +
+						NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	add_attr(r, type, NULL, 0);
+	return nest;
+}
+
+static void nest_end(struct nlreq *r, struct rtattr *nest)
+{
+	nest->rta_len = (unsigned short)((char *)r + r->nh.nlmsg_len - (char *)nest);
 }
 
 static void nl_begin(struct nlreq *r, unsigned short type, unsigned short flags,
@@ -150,6 +173,75 @@ int net_route_default(const char *ifname, struct in_addr gw)
 	add_attr(&r, RTA_OIF, &idx, sizeof(idx));
 	if (nl_talk(&r) < 0) {
 		log_sys("add default route via %s on %s", inet_ntoa(gw), ifname);
+		return -1;
+	}
+	return 0;
+}
+
+int net_bridge_add(const char *name)
+{
+	struct nlreq r;
+	struct rtattr *info;
+
+	nl_begin(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+	r.ifi.ifi_family = AF_UNSPEC;
+	add_str(&r, IFLA_IFNAME, name);
+	info = nest_start(&r, IFLA_LINKINFO);
+	add_str(&r, IFLA_INFO_KIND, "bridge");
+	nest_end(&r, info);
+	if (nl_talk(&r) < 0) {
+		if (errno == EEXIST)
+			return 1;
+		log_sys("create bridge %s", name);
+		return -1;
+	}
+	return 0;
+}
+
+int net_veth_add(const char *host_if, const char *peer_if, pid_t peer_pid)
+{
+	struct nlreq r;
+	struct rtattr *info, *data, *peer;
+	struct ifinfomsg *pi;
+	unsigned pid = (unsigned)peer_pid;
+
+	nl_begin(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+	r.ifi.ifi_family = AF_UNSPEC;
+	add_str(&r, IFLA_IFNAME, host_if);
+	info = nest_start(&r, IFLA_LINKINFO);
+	add_str(&r, IFLA_INFO_KIND, "veth");
+	data = nest_start(&r, IFLA_INFO_DATA);
+	peer = nest_start(&r, VETH_INFO_PEER);
+	/* The peer's attributes follow an ifinfomsg of its own. */
+	pi = (struct ifinfomsg *)((char *)&r + r.nh.nlmsg_len);
+	memset(pi, 0, sizeof(*pi));
+	r.nh.nlmsg_len += (unsigned)NLMSG_ALIGN(sizeof(*pi));
+	add_str(&r, IFLA_IFNAME, peer_if);
+	add_attr(&r, IFLA_NET_NS_PID, &pid, sizeof(pid));
+	nest_end(&r, peer);
+	nest_end(&r, data);
+	nest_end(&r, info);
+	if (nl_talk(&r) < 0) {
+		log_sys("create veth %s (peer %s in pid %d's network)", host_if, peer_if,
+			(int)peer_pid);
+		return -1;
+	}
+	return 0;
+}
+
+int net_link_set_master(const char *ifname, const char *master)
+{
+	struct nlreq r;
+	int idx = ifindex(ifname), midx = ifindex(master);
+
+	if (!idx || !midx)
+		return -1;
+	nl_begin(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	r.ifi.ifi_family = AF_UNSPEC;
+	r.ifi.ifi_index = idx;
+	add_attr(&r, IFLA_MASTER, &midx, sizeof(midx));
+	if (nl_talk(&r) < 0) {
+		log_sys("attach %s to bridge %s", ifname, master);
 		return -1;
 	}
 	return 0;

@@ -6,10 +6,18 @@
 #define HOSTD_NET_H
 
 #include <netinet/in.h>
+#include <sys/types.h>
 
 int net_link_up(const char *ifname);
 int net_addr_add(const char *ifname, struct in_addr addr, int prefix);
 int net_route_default(const char *ifname, struct in_addr gw);
+/* Create a bridge; returns 0, 1 if it already existed, or -1. */
+int net_bridge_add(const char *name);
+/* Create a veth pair: host_if here, peer_if in the network namespace of
+ * process peer_pid. */
+int net_veth_add(const char *host_if, const char *peer_if, pid_t peer_pid);
+int net_link_set_master(const char *ifname, const char *master);
+
 /* Count of leading one bits in a netmask, or -1 if it is not contiguous. */
 int net_mask_prefix(struct in_addr mask);
 

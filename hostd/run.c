@@ -15,7 +15,11 @@
 
 #include <ftw.h>
 
+#include <arpa/inet.h>
+#include <stdint.h>
+
 #include "cgroup.h"
+#include "net.h"
 #include "container.h"
 #include "util.h"
 
@@ -73,7 +77,7 @@ static const char usage[] =
 	"usage: hostd run (--rootfs DIR | --layer DIR... [--state DIR])\n"
 	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
 	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
-	"                 [--user UID[:GID]] [--net none|host]\n"
+	"                 [--user UID[:GID]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
 	"                 [--memory BYTES[k|m|g]] [--cpus N.N] [--pids N] -- CMD [ARG...]\n";
 
 static volatile pid_t child;
@@ -196,9 +200,30 @@ int container_run_main(int argc, char **argv)
 				return bad("--pids '%s': want a whole number from 1", val);
 			lim.pids_max = n;
 		} else if (!strcmp(opt, "--net")) {
-			if (strcmp(val, "none") && strcmp(val, "host"))
-				return bad("--net '%s': want none or host", val);
-			s.host_net = !strcmp(val, "host");
+			if (!strcmp(val, "host"))
+				s.host_net = 1;
+			else if (strcmp(val, "none")) {
+				if (strlen(val) > 15 || strchr(val, '/') || strchr(val, ' '))
+					return bad("--net '%s': want none, host or a bridge name (at most 15 characters)", val);
+				s.bridge = val;
+			}
+		} else if (!strcmp(opt, "--ip")) {
+			char a[32], *slash;
+			char *end;
+			long pre;
+
+			snprintf(a, sizeof(a), "%s", val);
+			slash = strchr(a, '/');
+			if (!slash)
+				return bad("--ip '%s': want A.B.C.D/PREFIX", val);
+			*slash = '\0';
+			pre = strtol(slash + 1, &end, 10);
+			if (inet_pton(AF_INET, a, &s.ip) != 1 || *end || pre < 8 || pre > 30)
+				return bad("--ip '%s': want A.B.C.D/PREFIX (prefix 8-30)", val);
+			s.prefix = (int)pre;
+		} else if (!strcmp(opt, "--gateway")) {
+			if (inet_pton(AF_INET, val, &s.gw) != 1)
+				return bad("--gateway '%s': want A.B.C.D", val);
 		} else if (!strcmp(opt, "--env")) {
 			if (!strchr(val, '=') || val[0] == '=')
 				return bad("--env '%s': want KEY=VALUE", val);
@@ -213,6 +238,27 @@ int container_run_main(int argc, char **argv)
 		return bad("%s", "no command: put it after --");
 	if (!s.rootfs == !s.nlayers)
 		return bad("%s", "give either --rootfs or --layer");
+	if (!!s.bridge != !!s.prefix)
+		return bad("%s", "--ip goes with --net BRIDGE, and a bridge needs --ip");
+	if (s.bridge && !s.gw.s_addr) {
+		/* Docker's default: the first address of the subnet. */
+		uint32_t mask = 0xffffffffu << (32 - s.prefix);
+
+		s.gw.s_addr = htonl((ntohl(s.ip.s_addr) & mask) + 1);
+	}
+	if (s.bridge && s.gw.s_addr == s.ip.s_addr)
+		return bad("--ip '%s' is the gateway's address", inet_ntoa(s.ip));
+	if (s.bridge) {
+		/* Like `docker network create`: a missing bridge is made, with
+		 * the gateway address on it. */
+		int r = net_bridge_add(s.bridge);
+
+		if (r < 0)
+			return 125;
+		if (r == 0 && (net_addr_add(s.bridge, s.gw, s.prefix) < 0 ||
+			       net_link_up(s.bridge) < 0))
+			return 125;
+	}
 	if (s.rootfs && (stat(s.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return bad("--rootfs '%s' is not a directory", s.rootfs);
 	for (int l = 0; l < s.nlayers; l++)

@@ -90,6 +90,27 @@ rc=$?
 check "a missing volume source: 125 and the path" sh -c "test $rc = 125 && grep -qx 'hostd run: volume /no/such/dir: No such file or directory' $work/err"
 check "--rootfs and --layer together are refused" sh -c "! $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q . || $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q 'give either --rootfs or --layer'"
 check "the temporary state directory is removed" sh -c "! ls -d /tmp/hostd-run.* 2>/dev/null"
+# Bridge networking, inside a network namespace of our own so the
+# machine's real network is never touched.
+cat >"$work/net.sh" <<NET
+ip link set lo up
+r=$rfs
+h=$hostd
+\$h run --rootfs \$r --net hbr0 --ip 10.88.0.2/24 -- ip -o -4 addr show eth0 | grep -q 'inet 10.88.0.2/24' || { echo "eth0 address"; exit 1; }
+ip -o -4 addr show hbr0 | grep -q 'inet 10.88.0.1/24' || { echo "bridge made with the gateway address"; exit 1; }
+\$h run --rootfs \$r --net hbr0 --ip 10.88.0.3/24 -- ip route | grep -q 'default via 10.88.0.1 dev eth0' || { echo "default route"; exit 1; }
+\$h run --rootfs \$r --net hbr0 --ip 10.88.0.3/24 -- ping -c1 -W2 10.88.0.1 >/dev/null || { echo "gateway reachable"; exit 1; }
+# One container serves, another reaches it by address across the bridge.
+\$h run --rootfs \$r --net hbr0 --ip 10.88.0.10/24 -- sh -c 'echo hello-from-a | nc -l -p 8080' >/dev/null &
+i=0
+until \$h run --rootfs \$r --net hbr0 --ip 10.88.0.11/24 -- nc 10.88.0.10 8080 2>/dev/null | grep -q hello-from-a; do
+	i=\$((i + 1)); [ \$i -lt 50 ] || { echo "container to container"; exit 1; }; sleep 0.1
+done
+wait
+NET
+check "bridge network: address, gateway, route, container to container" unshare -n sh "$work/net.sh"
+"$hostd" run --rootfs "$rfs" --net hbr0 -- true 2>"$work/err"
+check "a bridge without --ip is refused" grep -q 'hostd run: --ip goes with --net BRIDGE, and a bridge needs --ip' "$work/err"
 check "nothing stays mounted on the host" test "$(wc -l </proc/mounts)" = "$mounts_before"
 
 summary

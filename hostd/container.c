@@ -1,6 +1,7 @@
 /* container: see container.h. */
 #include "container.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -130,43 +131,95 @@ static int make_in_root(int rootfd, const char *path, int as_file)
 	}
 }
 
-/* Bind each volume onto its target, found inside the root (the current
- * directory) before pivot_root; the mount goes through /proc/self/fd so the
- * path the kernel mounts on is the one we resolved, not a fresh lookup. */
+/* Bind src onto dst, found inside the root (the current directory) before
+ * pivot_root; the mount goes through /proc/self/fd so the path the kernel
+ * mounts on is the one we resolved, not a fresh lookup. */
+static void bind_in_root(int rootfd, const struct container_mount *m, int efd)
+{
+	char fdpath[64];
+	struct stat st;
+	int tfd;
+
+	if (stat(m->src, &st) < 0)
+		child_fail(efd, errno, "volume %s", m->src);
+	if (make_in_root(rootfd, m->dst, !S_ISDIR(st.st_mode)) < 0)
+		child_fail(efd, errno, "volume %s: create %s in the container", m->src, m->dst);
+	tfd = open_in_root(rootfd, m->dst, O_PATH);
+	if (tfd < 0)
+		child_fail(efd, errno, "volume %s: open %s in the container", m->src, m->dst);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
+	if (mount(m->src, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
+		child_fail(efd, errno, "bind volume %s on %s", m->src, m->dst);
+	close(tfd);
+	if (m->ro) {
+		/* Reopen: the path now leads to the new mount. */
+		tfd = open_in_root(rootfd, m->dst, O_PATH);
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
+		if (tfd < 0 || mount(NULL, fdpath, NULL,
+				     MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+			child_fail(efd, errno, "make volume %s read-only", m->dst);
+		close(tfd);
+	}
+}
+
+static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
+
 static void mount_volumes(const struct container_spec *s, int efd)
 {
 	int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (rootfd < 0)
 		child_fail(efd, errno, "open the container root");
-	for (int i = 0; i < s->nmounts; i++) {
-		const struct container_mount *m = &s->mounts[i];
-		char fdpath[64];
-		struct stat st;
-		int tfd;
+	for (int i = 0; i < s->nmounts; i++)
+		bind_in_root(rootfd, &s->mounts[i], efd);
+	for (size_t i = 0; s->state && i < ARRAY_SIZE(etc_files); i++) {
+		char src[4096], dst[64];
+		struct container_mount m = {.src = src, .dst = dst};
 
-		if (stat(m->src, &st) < 0)
-			child_fail(efd, errno, "volume %s", m->src);
-		if (make_in_root(rootfd, m->dst, !S_ISDIR(st.st_mode)) < 0)
-			child_fail(efd, errno, "volume %s: create %s in the container", m->src, m->dst);
-		tfd = open_in_root(rootfd, m->dst, O_PATH);
-		if (tfd < 0)
-			child_fail(efd, errno, "volume %s: open %s in the container", m->src, m->dst);
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
-		if (mount(m->src, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
-			child_fail(efd, errno, "bind volume %s on %s", m->src, m->dst);
-		close(tfd);
-		if (m->ro) {
-			/* Reopen: the path now leads to the new mount. */
-			tfd = open_in_root(rootfd, m->dst, O_PATH);
-			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
-			if (tfd < 0 || mount(NULL, fdpath, NULL,
-					     MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-				child_fail(efd, errno, "make volume %s read-only", m->dst);
-			close(tfd);
-		}
+		snprintf(src, sizeof(src), "%s/%s", s->state, etc_files[i]);
+		snprintf(dst, sizeof(dst), "/etc/%s", etc_files[i]);
+		if (access(src, F_OK) == 0)
+			bind_in_root(rootfd, &m, efd);
 	}
 	close(rootfd);
+}
+
+int container_write_etc(const struct container_spec *s, char *err, size_t errlen)
+{
+	char buf[8192], path[4096];
+	int n;
+	ssize_t r;
+
+	n = snprintf(buf, sizeof(buf), "127.0.0.1\tlocalhost\n");
+	if (s->bridge && s->hostname)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s\t%s\n",
+			      inet_ntoa(s->ip), s->hostname);
+	for (int i = 0; i < s->nhosts && (size_t)n < sizeof(buf); i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s\t%s\n",
+			      inet_ntoa(s->hosts[i].ip), s->hosts[i].name);
+	if ((size_t)n >= sizeof(buf)) {
+		snprintf(err, errlen, "/etc/hosts for the container: too long");
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/hosts", s->state);
+	if (write_file(path, buf, (size_t)n, 0644) < 0)
+		goto fail;
+	if (s->hostname) {
+		n = snprintf(buf, sizeof(buf), "%s\n", s->hostname);
+		snprintf(path, sizeof(path), "%s/hostname", s->state);
+		if (write_file(path, buf, (size_t)n, 0644) < 0)
+			goto fail;
+	}
+	/* The host's resolvers; there are none inside the appliance's
+	 * restricted network, and then the file is empty. */
+	r = read_file("/etc/resolv.conf", buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%s/resolv.conf", s->state);
+	if (write_file(path, buf, r > 0 ? (size_t)r : 0, 0644) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "write %s: %s", path, strerror(errno));
+	return -1;
 }
 
 static void mount_secrets(const struct container_spec *s, int efd)
@@ -374,6 +427,14 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 
 	if (!s->host_net)
 		flags |= CLONE_NEWNET;
+	if (s->state) {
+		char err[4200];
+
+		if (container_write_etc(s, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", prefix, err);
+			return -1;
+		}
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		fprintf(stderr, "%s: pipe: %s\n", prefix, strerror(errno));
 		return -1;

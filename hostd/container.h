@@ -8,12 +8,14 @@
 #define HOSTD_CONTAINER_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #define CONTAINER_MAX_ENV 128
 #define CONTAINER_MAX_LAYERS 32
 #define CONTAINER_MAX_MOUNTS 16
 #define CONTAINER_MAX_SECRETS 16
+#define CONTAINER_MAX_HOSTS 32
 
 struct container_mount {
 	const char *src, *dst;	/* host path, path inside the container */
@@ -49,8 +51,20 @@ struct container_spec {
 	const char *bridge;
 	struct in_addr ip, gw;
 	int prefix;
+	/* Extra /etc/hosts lines: other services by name. */
+	struct {
+		const char *name;
+		struct in_addr ip;
+	} hosts[CONTAINER_MAX_HOSTS];
+	int nhosts;
 	const char *cgroup;		/* cgroup v2 directory to run in, or NULL */
 };
+
+/* Write the container's /etc/hosts, /etc/hostname and /etc/resolv.conf
+ * into its state directory (they are bound over the image's at start, as
+ * Docker does). Returns 0 or -1 with the failing path in err. Pure file
+ * work: also used by the unit tests. */
+int container_write_etc(const struct container_spec *s, char *err, size_t errlen);
 
 /* Start the container; returns its pid (in our namespace) or -1 with the
  * failing step printed to stderr as "<prefix>: <step>: <error>", errno

@@ -78,7 +78,8 @@ static const char usage[] =
 	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
 	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
 	"                 [--user UID[:GID]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
-	"                 [--memory BYTES[k|m|g]] [--cpus N.N] [--pids N] -- CMD [ARG...]\n";
+	"                 [--add-host NAME:IP]... [--memory BYTES[k|m|g]] [--cpus N.N]\n"
+	"                 [--pids N] -- CMD [ARG...]\n";
 
 static volatile pid_t child;
 static volatile sig_atomic_t forwarded;
@@ -221,6 +222,16 @@ int container_run_main(int argc, char **argv)
 			if (inet_pton(AF_INET, a, &s.ip) != 1 || *end || pre < 8 || pre > 30)
 				return bad("--ip '%s': want A.B.C.D/PREFIX (prefix 8-30)", val);
 			s.prefix = (int)pre;
+		} else if (!strcmp(opt, "--add-host")) {
+			char *colon = strrchr(argv[i + 1], ':');
+
+			if (s.nhosts >= CONTAINER_MAX_HOSTS)
+				return bad("too many --add-host (at most %s)", "32");
+			if (!colon || colon == argv[i + 1] ||
+			    inet_pton(AF_INET, colon + 1, &s.hosts[s.nhosts].ip) != 1)
+				return bad("--add-host '%s': want NAME:A.B.C.D", val);
+			*colon = '\0';
+			s.hosts[s.nhosts++].name = argv[i + 1];
 		} else if (!strcmp(opt, "--gateway")) {
 			if (inet_pton(AF_INET, val, &s.gw) != 1)
 				return bad("--gateway '%s': want A.B.C.D", val);
@@ -276,9 +287,10 @@ int container_run_main(int argc, char **argv)
 		s.env[s.nenv++] = s.uid ? "HOME=/" : "HOME=/root";
 	s.env[s.nenv] = NULL;
 
-	/* Layers need somewhere for the overlay's writable part: a fresh
-	 * directory, removed afterwards, unless --state names one to keep. */
-	if (s.nlayers && !s.state) {
+	/* The state directory holds the overlay's writable part and the
+	 * generated /etc files: a fresh one, removed afterwards, unless
+	 * --state names one to keep. */
+	if (!s.state) {
 		snprintf(state, sizeof(state), "/tmp/hostd-run.XXXXXX");
 		if (!mkdtemp(state)) {
 			fprintf(stderr, "hostd run: mkdtemp %s: %s\n", state, strerror(errno));

@@ -98,19 +98,23 @@ r=$rfs
 h=$hostd
 \$h run --rootfs \$r --net hbr0 --ip 10.88.0.2/24 -- ip -o -4 addr show eth0 | grep -q 'inet 10.88.0.2/24' || { echo "eth0 address"; exit 1; }
 ip -o -4 addr show hbr0 | grep -q 'inet 10.88.0.1/24' || { echo "bridge made with the gateway address"; exit 1; }
+\$h run --rootfs \$r --net hbr0 --ip 10.88.0.4/24 --hostname web -- grep -qx '10.88.0.4	web' /etc/hosts || { echo "own name in /etc/hosts"; exit 1; }
 \$h run --rootfs \$r --net hbr0 --ip 10.88.0.3/24 -- ip route | grep -q 'default via 10.88.0.1 dev eth0' || { echo "default route"; exit 1; }
 \$h run --rootfs \$r --net hbr0 --ip 10.88.0.3/24 -- ping -c1 -W2 10.88.0.1 >/dev/null || { echo "gateway reachable"; exit 1; }
-# One container serves, another reaches it by address across the bridge.
-\$h run --rootfs \$r --net hbr0 --ip 10.88.0.10/24 -- sh -c 'echo hello-from-a | nc -l -p 8080' >/dev/null &
+# One container serves, another reaches it by name across the bridge.
+\$h run --rootfs \$r --net hbr0 --ip 10.88.0.10/24 --hostname a -- sh -c 'echo hello-from-a | nc -l -p 8080' >/dev/null &
 i=0
-until \$h run --rootfs \$r --net hbr0 --ip 10.88.0.11/24 -- nc 10.88.0.10 8080 2>/dev/null | grep -q hello-from-a; do
+until \$h run --rootfs \$r --net hbr0 --ip 10.88.0.11/24 --add-host a:10.88.0.10 -- nc a 8080 2>/dev/null | grep -q hello-from-a; do
 	i=\$((i + 1)); [ \$i -lt 50 ] || { echo "container to container"; exit 1; }; sleep 0.1
 done
 wait
 NET
-check "bridge network: address, gateway, route, container to container" unshare -n sh "$work/net.sh"
+check "bridge network: address, gateway, route, /etc/hosts, container to container by name" unshare -n sh "$work/net.sh"
 "$hostd" run --rootfs "$rfs" --net hbr0 -- true 2>"$work/err"
 check "a bridge without --ip is refused" grep -q 'hostd run: --ip goes with --net BRIDGE, and a bridge needs --ip' "$work/err"
+check "/etc/hosts, /etc/hostname and /etc/resolv.conf are generated" sh -c "test \"\$($hostd run --rootfs $rfs --hostname web --add-host db:10.0.0.5 -- sh -c 'cat /etc/hosts /etc/hostname' | tr '\n\t' '  ')\" = '127.0.0.1 localhost 10.0.0.5 db web '"
+"$hostd" run --rootfs "$rfs" --add-host db:nowhere -- true 2>"$work/err"
+check "a bad --add-host is refused" grep -q "hostd run: --add-host 'db:nowhere': want NAME:A.B.C.D" "$work/err"
 check "nothing stays mounted on the host" test "$(wc -l </proc/mounts)" = "$mounts_before"
 
 summary

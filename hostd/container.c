@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <linux/openat2.h>
 #include <grp.h>
 #include <sched.h>
@@ -40,17 +42,66 @@ struct child_args {
 static void __attribute__((noreturn)) child_fail(int fd, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Mount the overlay of the layers as <state>/root; returns that path. */
+/* Attach a squashfs layer file to a free loop device (read-only, freed
+ * by the kernel when its last mount goes) and mount it on dir. */
+static void mount_squashfs(const char *file, const char *dir, int efd)
+{
+	struct loop_config cfg;
+	char dev[32];
+	int ctl, nr, lfd, ffd;
+
+	ffd = open(file, O_RDONLY | O_CLOEXEC);
+	if (ffd < 0)
+		child_fail(efd, errno, "layer %s", file);
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		child_fail(efd, errno, "open /dev/loop-control for layer %s", file);
+	nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+	if (nr < 0)
+		child_fail(efd, errno, "find a free loop device for layer %s", file);
+	close(ctl);
+	snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
+	lfd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (lfd < 0)
+		child_fail(efd, errno, "open %s for layer %s", dev, file);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fd = (unsigned)ffd;
+	cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+	if (ioctl(lfd, LOOP_CONFIGURE, &cfg) < 0)
+		child_fail(efd, errno, "attach layer %s to %s", file, dev);
+	if (mount(dev, dir, "squashfs", MS_RDONLY | MS_NODEV | MS_NOSUID, NULL) < 0)
+		child_fail(efd, errno, "mount layer %s (%s) on %s", file, dev, dir);
+	/* The mount holds the device now; autoclear frees it after. */
+	close(lfd);
+	close(ffd);
+}
+
+/* Mount the overlay of the layers as <state>/root; returns that path.
+ * A layer is a directory, or a squashfs file mounted at <state>/lowerN. */
 static const char *setup_overlay(const struct container_spec *s, int efd)
 {
-	static char root[4096], opts[4096];
+	static char root[4096], opts[4096], dirs[CONTAINER_MAX_LAYERS][4096];
 	size_t n = 0;
 
+	for (int i = 0; i < s->nlayers; i++) {
+		struct stat st;
+
+		if (stat(s->layers[i], &st) < 0)
+			child_fail(efd, errno, "layer %s", s->layers[i]);
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(dirs[i], sizeof(dirs[i]), "%s", s->layers[i]);
+			continue;
+		}
+		snprintf(dirs[i], sizeof(dirs[i]), "%s/lower%d", s->state, i);
+		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST)
+			child_fail(efd, errno, "mkdir %s", dirs[i]);
+		mount_squashfs(s->layers[i], dirs[i], efd);
+	}
 	snprintf(root, sizeof(root), "%s/root", s->state);
 	/* overlayfs lists lower layers top first. */
 	n += (size_t)snprintf(opts + n, sizeof(opts) - n, "lowerdir=");
 	for (int i = s->nlayers - 1; i >= 0 && n < sizeof(opts); i--)
-		n += (size_t)snprintf(opts + n, sizeof(opts) - n, "%s%s", s->layers[i],
+		n += (size_t)snprintf(opts + n, sizeof(opts) - n, "%s%s", dirs[i],
 				      i ? ":" : "");
 	if (n < sizeof(opts))
 		n += (size_t)snprintf(opts + n, sizeof(opts) - n,

@@ -74,7 +74,7 @@ static int parse_volume(char *v, struct container_mount *m)
 }
 
 static const char usage[] =
-	"usage: hostd run (--rootfs DIR | --layer DIR... [--state DIR])\n"
+	"usage: hostd run (--rootfs DIR | --layer DIR|FILE.sqfs... [--state DIR])\n"
 	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
 	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
 	"                 [--user UID[:GID]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
@@ -273,8 +273,8 @@ int container_run_main(int argc, char **argv)
 	if (s.rootfs && (stat(s.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return bad("--rootfs '%s' is not a directory", s.rootfs);
 	for (int l = 0; l < s.nlayers; l++)
-		if (stat(s.layers[l], &st) < 0 || !S_ISDIR(st.st_mode))
-			return bad("--layer '%s' is not a directory", s.layers[l]);
+		if (stat(s.layers[l], &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+			return bad("--layer '%s' is not a directory or a squashfs file", s.layers[l]);
 	s.argv = argv + i + 1;
 	/* Docker's defaults for what the image and the user did not set. */
 	if (!has_env(&s, "PATH"))

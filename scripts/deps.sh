@@ -3,7 +3,7 @@
 # own apt sources. Quiet when everything is already there.
 set -eu
 pkgs="make build-essential bc flex bison libelf-dev libssl-dev linux-source-6.1
-musl-tools linux-libc-dev busybox-static dropbear-bin e2fsprogs cpio lz4 zstd crun runc
+musl-tools linux-libc-dev busybox-static dropbear-bin e2fsprogs cpio lz4 zstd crun runc squashfs-tools
 qemu-system-x86 qemu-utils openssh-client python3"
 missing=
 for p in $pkgs; do

@@ -78,6 +78,12 @@ check "memory.max: within it, the container runs to the end" on_vm 'test "$(/ini
 check "pids.max: forks stop at the limit" on_vm 'test "$(/init run --rootfs /tmp/r --pids 5 -- payload fork 10)" = "forked 4 of 10"'
 check "cpu.max is applied" on_vm '/init run --rootfs /tmp/r --cpus 0.5 -- sleep 5 & i=0; until cat /sys/fs/cgroup/hostd/run-*/cpu.max 2>/dev/null | grep -qx "50000 100000"; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.1; done; kill %1; wait'
 check "inside, the container's cgroup is 0::/" on_vm 'test "$(/init run --rootfs /tmp/r --memory 64m -- cat /proc/self/cgroup)" = "0::/"'
+# The appliance kernel's loop, squashfs (zstd) and overlayfs, as image
+# layers will use them.
+sq=$work/layer
+mkdir -p "$sq/bin" && cp "$out/payload" "$sq/bin/" && mksquashfs "$sq" "$work/layer.sqfs" -comp zstd -quiet -noappend >/dev/null
+check "a squashfs layer copied in" sh -c "'$top/qemu/vm.sh' ssh 'cat >/tmp/layer.sqfs' <'$work/layer.sqfs'"
+check "a container from a squashfs layer over a directory layer" on_vm 'test "$(/init run --layer /tmp/r --layer /tmp/layer.sqfs -- payload try getpid)" = "getpid: ok"'
 check "each container's cgroup is removed after it" on_vm 'test -z "$(ls -d /sys/fs/cgroup/hostd/run-* 2>/dev/null)"'
 check "orphaned processes are reaped by PID 1" on_vm 'setsid sh -c "sleep 0.2 & echo \$! >/tmp/orphan"; p=$(cat /tmp/orphan); i=0; while [ -e /proc/$p ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; [ ! -e /proc/$p ]'
 check "dropbear is supervised: killed, it comes back" on_vm 'kill -9 $(pidof dropbear | tr " " "\n" | sort -n | head -1)'

@@ -89,6 +89,10 @@ lay --volume /no/such/dir:/data -- true 2>"$work/err"
 rc=$?
 check "a missing volume source: 125 and the path" sh -c "test $rc = 125 && grep -qx 'hostd run: volume /no/such/dir: No such file or directory' $work/err"
 check "--rootfs and --layer together are refused" sh -c "! $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q . || $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q 'give either --rootfs or --layer'"
+mkdir -p "$work/sq/etc" && echo from-squashfs >"$work/sq/etc/a"
+mksquashfs "$work/sq" "$work/top.sqfs" -comp zstd -quiet -noappend >/dev/null
+check "a squashfs layer file is mounted read-only through a loop device" sh -c "test \"\$($hostd run --layer $l1 --layer $work/top.sqfs -- cat /etc/a)\" = from-squashfs"
+check "its loop device is released after" sh -c "! losetup -a | grep -q '$work/top.sqfs'"
 check "the temporary state directory is removed" sh -c "! ls -d /tmp/hostd-run.* 2>/dev/null"
 # Bridge networking, inside a network namespace of our own so the
 # machine's real network is never touched.

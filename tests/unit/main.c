@@ -11,6 +11,7 @@ int main(void)
 	test_log_ring();
 	test_plan();
 	test_seccomp();
+	test_order();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

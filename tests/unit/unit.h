@@ -25,5 +25,6 @@ void test_misc(void);
 void test_log_ring(void);
 void test_plan(void);
 void test_seccomp(void);
+void test_order(void);
 
 #endif

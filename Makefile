@@ -72,8 +72,9 @@ test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 $(OUT)/payload: tests/payload/payload.c | $(KINC)
 	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s -o $@ $<
 
-test-host: $(OUT)/hostd $(OUT)/payload ## Real containers from `hostd run` on this machine (root)
+test-host: $(OUT)/hostd $(OUT)/payload ## Real containers, `hostd run` and `hostd daemon`, on this machine (root)
 	tests/host/run.sh
+	tests/host/daemon.sh
 
 test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh

@@ -455,6 +455,13 @@ static int child_main(void *arg)
 	if (setgroups(0, NULL) < 0 || setgid(s->gid) < 0 || setuid(s->uid) < 0)
 		child_fail(efd, errno, "switch to user %u:%u", (unsigned)s->uid,
 			   (unsigned)s->gid);
+	if (s->out_fd >= 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(s->out_fd, 1) < 0 ||
+		    dup2(s->out_fd, 2) < 0)
+			child_fail(efd, errno, "connect stdout and stderr");
+	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(efd, errno, "set no_new_privs");
 	/* Last: from here on the filter applies to us too, and execve is

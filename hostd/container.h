@@ -58,6 +58,7 @@ struct container_spec {
 	} hosts[CONTAINER_MAX_HOSTS];
 	int nhosts;
 	const char *cgroup;		/* cgroup v2 directory to run in, or NULL */
+	int out_fd;			/* stdout and stderr; -1: inherit ours */
 };
 
 /* Write the container's /etc/hosts, /etc/hostname and /etc/resolv.conf

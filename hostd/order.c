@@ -7,6 +7,13 @@
 
 enum mark { WHITE, GREY, BLACK };
 
+static int culprit = -1;
+
+int order_culprit(void)
+{
+	return culprit;
+}
+
 struct walk {
 	const struct plan *const *plans;
 	int n;
@@ -43,6 +50,7 @@ static int visit(struct walk *w, int i)
 						w->plans[w->stack[k]]->service);
 		if (len < w->errlen)
 			snprintf(w->err + len, w->errlen - len, " %s", p->service);
+		culprit = i;
 		return -1;
 	}
 	w->mark[i] = GREY;
@@ -53,6 +61,7 @@ static int visit(struct walk *w, int i)
 		if (j < 0) {
 			snprintf(w->err, w->errlen, "%s depends on %s, which is not in the stack",
 				 p->service, p->deps[d].service);
+			culprit = i;
 			return -1;
 		}
 		if (visit(w, j) < 0)
@@ -70,6 +79,7 @@ int order_services(const struct plan *const *plans, int n, int *order,
 	struct walk w = {.plans = plans, .n = n, .order = order, .err = err,
 			 .errlen = errlen};
 
+	culprit = -1;
 	if (n > ORDER_MAX) {
 		snprintf(err, errlen, "too many services (%d; at most %d)", n, ORDER_MAX);
 		return -1;

@@ -16,5 +16,9 @@
  * db, which is not in the stack" / "dependency cycle: a -> b -> a"). */
 int order_services(const struct plan *const *plans, int n, int *order,
 		   char *err, size_t errlen);
+/* After a failure: the index of the service to disable so that the rest
+ * can be ordered (the dependent of a missing service, or the service that
+ * closes a cycle); -1 when the failure is not about one service. */
+int order_culprit(void);
 
 #endif

@@ -22,7 +22,10 @@ static void out_flush(struct proc *p)
 {
 	if (p->linelen) {
 		p->line[p->linelen] = '\0';
-		log_info("%s: %s", p->name, p->line);
+		if (p->sink)
+			p->sink(p, p->line);
+		else
+			log_info("%s: %s", p->name, p->line);
 		p->linelen = 0;
 	}
 }
@@ -91,6 +94,41 @@ static void child(char *const argv[], int out, int errw)
 	_exit(127);
 }
 
+static int proc_register(struct proc *p)
+{
+	for (size_t i = 0; i < MAX_PROCS; i++)
+		if (procs[i] == p)
+			return 0;
+	for (size_t i = 0; i < MAX_PROCS; i++)
+		if (!procs[i]) {
+			procs[i] = p;
+			return 0;
+		}
+	log_err("%s: process table full", p->name);
+	return -1;
+}
+
+static void watch_output(struct proc *p, int fd)
+{
+	p->linelen = 0;
+	p->out.fd = fd;
+	p->out.cb = out_ready;
+	if (fd >= 0 && (fcntl(fd, F_SETFL, O_NONBLOCK) < 0 || loop_add(&p->out, EPOLLIN) < 0)) {
+		log_sys("%s: watch output", p->name);
+		close(fd);
+		p->out.fd = -1;
+	}
+}
+
+int proc_adopt(struct proc *p, pid_t pid, int out_fd)
+{
+	if (proc_register(p) < 0)
+		return -1;
+	p->pid = pid;
+	watch_output(p, out_fd);
+	return 0;
+}
+
 int proc_spawn(struct proc *p, char *const argv[])
 {
 	int outp[2], errp[2], e = 0;
@@ -135,16 +173,8 @@ int proc_spawn(struct proc *p, char *const argv[])
 	close(errp[0]);
 
 	p->pid = pid;
-	p->linelen = 0;
-	p->out.fd = outp[0];
-	p->out.cb = out_ready;
 	procs[slot] = p;
-	if (fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0 ||
-	    loop_add(&p->out, EPOLLIN) < 0) {
-		log_sys("start %s: watch output", p->name);
-		close(outp[0]);
-		p->out.fd = -1;
-	}
+	watch_output(p, outp[0]);
 	if (n == (ssize_t)sizeof(e)) {
 		errno = e;
 		log_sys("start %s: exec %s", p->name, argv[0]);

@@ -19,9 +19,14 @@ struct proc {
 	char line[512];
 	size_t linelen;
 	void (*on_exit)(struct proc *p, int status);
+	/* Where output lines go; NULL: hostd's log, as "<name>: <line>". */
+	void (*sink)(struct proc *p, const char *line);
 };
 
 int proc_spawn(struct proc *p, char *const argv[]);
+/* Register a child started some other way (a container), with the read
+ * end of its output pipe (or -1), so that proc_reap reports its end. */
+int proc_adopt(struct proc *p, pid_t pid, int out_fd);
 /* Reap every exited child without blocking; call owners' on_exit.
  * Returns 1 when no child at all is left. */
 int proc_reap(void);

@@ -141,6 +141,7 @@ int container_run_main(int argc, char **argv)
 	pid_t pid;
 
 	memset(&s, 0, sizeof(s));
+	s.out_fd = -1;
 	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 

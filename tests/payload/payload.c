@@ -6,6 +6,8 @@
  *   payload alloc MIB     allocate and touch MIB MiB, then print "allocated"
  *   payload fork N        try to fork N children that wait; print how many
  *                         forks succeeded ("forked K of N")
+ *   payload wait [WORD]   print "ready WORD", then wait; exit 0 on SIGTERM
+ *                         (a well-behaved daemon, even as a namespace's PID 1)
  * It never relies on a shell inside the container. */
 #include <errno.h>
 #include <sched.h>
@@ -16,6 +18,12 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static void on_term(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
 
 static long try_clone(unsigned long flags)
 {
@@ -111,6 +119,13 @@ int main(int argc, char **argv)
 		printf("forked %d of %d\n", k, n);
 		return 0;
 	}
-	fprintf(stderr, "usage: payload try SYSCALL... | alloc MIB | fork N\n");
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "wait")) {
+		signal(SIGTERM, on_term);
+		printf("ready %s\n", argc == 3 ? argv[2] : "");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	fprintf(stderr, "usage: payload try SYSCALL... | alloc MIB | fork N | wait [WORD]\n");
 	return 2;
 }

@@ -67,6 +67,7 @@ void test_order(void)
 	n = setup("a:b b:c c:a");
 	CHECK(order_services(ptrs, n, order, err, sizeof(err)) < 0);
 	CHECK(!strcmp(err, "dependency cycle: a -> b -> c -> a"));
+	CHECK(order_culprit() == 0);
 
 	n = setup("x: a:b b:a");
 	CHECK(order_services(ptrs, n, order, err, sizeof(err)) < 0);
@@ -75,10 +76,12 @@ void test_order(void)
 	n = setup("web:db");
 	CHECK(order_services(ptrs, n, order, err, sizeof(err)) < 0);
 	CHECK(!strcmp(err, "web depends on db, which is not in the stack"));
+	CHECK(order_culprit() == 0);
 
 	n = setup("a: a:");
 	CHECK(order_services(ptrs, n, order, err, sizeof(err)) < 0);
 	CHECK(!strcmp(err, "service a is defined twice"));
+	CHECK(order_culprit() == -1);
 
 	/* Restart policies, Docker's way. */
 	{

@@ -1,0 +1,235 @@
+/* ctl: see ctl.h. */
+#include "ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "supervise.h"
+#include "util.h"
+
+#define MAX_CONNS 8
+#define REQ_MAX 512
+#define REPLY_MAX 65536
+
+struct conn {
+	struct watch w;
+	struct timer t;
+	char req[REQ_MAX];
+	size_t len;
+};
+
+static struct watch listener = {.fd = -1};
+static struct conn conns[MAX_CONNS];
+static char reply[REPLY_MAX];
+
+size_t ctl_handle(const char *req, char *out, size_t len)
+{
+	char verb[32] = "", arg[256] = "", extra[8] = "", err[300];
+	int n = sscanf(req, "%31s %255s %7s", verb, arg, extra);
+	size_t r;
+
+	if (n < 1)
+		return (size_t)snprintf(out, len, "1\nempty request\n");
+	if (!strcmp(verb, "ps") && (n == 1 || (n == 2 && !strcmp(arg, "-a")))) {
+		r = (size_t)snprintf(out, len, "0\n");
+		return r + supervise_ps(out + r, len - r, n == 2);
+	}
+	if (!strcmp(verb, "stop") || !strcmp(verb, "start") || !strcmp(verb, "inspect")) {
+		int ok;
+
+		if (n != 2)
+			return (size_t)snprintf(out, len, "1\n%s takes one container name\n", verb);
+		if (!strcmp(verb, "inspect")) {
+			r = (size_t)snprintf(out, len, "0\n");
+			if (supervise_inspect(arg, out + r, len - r, err, sizeof(err)) >= 0)
+				return strlen(out);
+			return (size_t)snprintf(out, len, "1\n%s\n", err);
+		}
+		ok = !strcmp(verb, "stop") ? supervise_stop(arg, err, sizeof(err)) :
+					     supervise_start(arg, err, sizeof(err));
+		if (ok < 0)
+			return (size_t)snprintf(out, len, "1\n%s\n", err);
+		return (size_t)snprintf(out, len, "0\n%s\n", arg);
+	}
+	return (size_t)snprintf(out, len, "1\nunknown request '%.40s'\n", verb);
+}
+
+static void conn_close(struct conn *c)
+{
+	timer_cancel(&c->t);
+	loop_del(&c->w);
+	close(c->w.fd);
+	c->w.fd = -1;
+}
+
+static void conn_timeout(struct timer *t)
+{
+	conn_close((struct conn *)((char *)t - offsetof(struct conn, t)));
+}
+
+static void conn_readable(struct watch *w, uint32_t events)
+{
+	struct conn *c = (struct conn *)((char *)w - offsetof(struct conn, w));
+	ssize_t n = read(w->fd, c->req + c->len, sizeof(c->req) - 1 - c->len);
+	char *nl;
+	size_t rlen;
+
+	(void)events;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_close(c);
+		return;
+	}
+	c->len += (size_t)n;
+	c->req[c->len] = '\0';
+	nl = memchr(c->req, '\n', c->len);
+	if (!nl && c->len < sizeof(c->req) - 1)
+		return;		/* wait for the rest of the line */
+	if (nl)
+		*nl = '\0';
+	if (!nl || memchr(c->req, '\0', (size_t)(nl - c->req)))
+		rlen = (size_t)snprintf(reply, sizeof(reply), "1\nrequest too long or not text\n");
+	else
+		rlen = ctl_handle(c->req, reply, sizeof(reply));
+	/* Replies are small; the socket buffer takes them whole. A client
+	 * that does not read loses the rest: hostd does not wait for it. */
+	if (write(w->fd, reply, rlen) < 0 && errno != EAGAIN)
+		log_sys("control socket: reply");
+	conn_close(c);
+}
+
+static void accept_ready(struct watch *w, uint32_t events)
+{
+	int fd;
+
+	(void)events;
+	while ((fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		struct conn *c = NULL;
+
+		for (int i = 0; i < MAX_CONNS; i++)
+			if (conns[i].w.fd < 0) {
+				c = &conns[i];
+				break;
+			}
+		if (!c) {	/* all busy: refuse rather than wait */
+			close(fd);
+			continue;
+		}
+		c->w.fd = fd;
+		c->w.cb = conn_readable;
+		c->len = 0;
+		c->t.cb = conn_timeout;
+		if (loop_add(&c->w, EPOLLIN) < 0) {
+			close(fd);
+			c->w.fd = -1;
+			continue;
+		}
+		timer_arm(&c->t, 2000);
+	}
+}
+
+int ctl_listen(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char dir[sizeof(sa.sun_path)], *slash;
+	int fd;
+
+	for (int i = 0; i < MAX_CONNS; i++)
+		conns[i].w.fd = -1;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_err("control socket path too long: %s", path);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = '\0';
+		if (mkdir_p(dir, 0700) < 0)
+			log_sys("mkdir %s", dir);
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		log_sys("control socket");
+		return -1;
+	}
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
+	    listen(fd, 16) < 0) {
+		log_sys("control socket %s", path);
+		close(fd);
+		return -1;
+	}
+	listener.fd = fd;
+	listener.cb = accept_ready;
+	return loop_add(&listener, EPOLLIN);
+}
+
+int ctl_client_main(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: hostctl ps [-a] | start NAME | stop NAME | inspect NAME\n";
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	const char *path = getenv("HOSTD_SOCKET");
+	char req[REQ_MAX];
+	size_t n = 0;
+	ssize_t r;
+	int fd, status = -1;
+
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!path)
+		path = CTL_SOCKET_DEFAULT;
+	for (int i = 1; i < argc; i++) {
+		int w = snprintf(req + n, sizeof(req) - n, "%s%s", i > 1 ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(req) - n - 1 || strchr(argv[i], '\n')) {
+			fprintf(stderr, "hostctl: request too long\n");
+			return 2;
+		}
+		n += (size_t)w;
+	}
+	req[n++] = '\n';
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "hostctl: socket path too long: %s\n", path);
+		return 2;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "hostctl: cannot reach hostd at %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (write_all(fd, req, n) < 0) {
+		fprintf(stderr, "hostctl: send to %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	n = 0;
+	while ((r = read(fd, reply + n, sizeof(reply) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	reply[n] = '\0';
+	if (n >= 2 && reply[1] == '\n')
+		status = reply[0] == '0' ? 0 : 1;
+	if (status < 0) {
+		fprintf(stderr, "hostctl: no reply from hostd\n");
+		return 1;
+	}
+	if (status)
+		fprintf(stderr, "hostctl: %s", reply + 2);
+	else
+		fputs(reply + 2, stdout);
+	return status;
+}

@@ -1,0 +1,717 @@
+/* supervise: see supervise.h. All storage is static and sized at start:
+ * nothing is allocated while the stack runs. */
+#include "supervise.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "ctl.h"
+#include "log.h"
+#include "loop.h"
+#include "net.h"
+#include "order.h"
+#include "plan.h"
+#include "policy.h"
+#include "proc.h"
+#include "svc.h"
+#include "util.h"
+
+#define MAX_CTRS 32
+#define LOG_CAP (1 << 20)
+
+struct ctr {
+	struct plan plan;
+	enum ctr_state state;
+	struct proc proc;
+	int restarts, stopped_by_hand, last_status, has_run;
+	long long started_ms, finished_ms, backoff_ms;
+	struct timer timer;		/* restart pause or stop grace */
+	int log_fd;
+	size_t log_size;
+	char log_path[512], dir[512], cgroup[512];
+};
+
+static struct ctr ctrs[MAX_CTRS];
+static int nctrs, order[MAX_CTRS], norder;
+static char state_root[256];
+static int stopping_all;
+static void (*stop_done)(void);
+
+static const char *const state_names[] = {
+	"created", "starting", "running", "restarting", "stopping", "exited",
+	"disabled",
+};
+
+const char *ctr_state_name(enum ctr_state s)
+{
+	return state_names[s];
+}
+
+static struct ctr *find(const char *name)
+{
+	for (int i = 0; i < nctrs; i++)
+		if (!strcmp(ctrs[i].plan.service, name))
+			return &ctrs[i];
+	return NULL;
+}
+
+/* ---- logs ---------------------------------------------------------------- */
+
+static void log_sink(struct proc *p, const char *line)
+{
+	struct ctr *c = (struct ctr *)((char *)p - offsetof(struct ctr, proc));
+	size_t n = strlen(line);
+	char old[520];
+
+	if (c->log_fd < 0)
+		return;
+	if (c->log_size + n + 1 > LOG_CAP) {
+		snprintf(old, sizeof(old), "%s.1", c->log_path);
+		if (rename(c->log_path, old) == 0) {
+			int fd = open(c->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
+				      O_CLOEXEC, 0640);
+
+			if (fd >= 0) {
+				close(c->log_fd);
+				c->log_fd = fd;
+				c->log_size = 0;
+			}
+		}
+	}
+	if (write_all(c->log_fd, line, n) == 0 && write_all(c->log_fd, "\n", 1) == 0)
+		c->log_size += n + 1;
+}
+
+/* ---- starting --------------------------------------------------------------- */
+
+static void start_ctr(struct ctr *c);
+static void start_pending(void);
+
+/* "hd-<network>": a bridge per compose network (names at most 15 bytes). */
+static void bridge_name(const char *net, char *buf, size_t len)
+{
+	snprintf(buf, len, "hd-%.12s", net);
+}
+
+static int parse_address(const char *a, struct in_addr *ip, int *prefix)
+{
+	char tmp[32], *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s", a);
+	slash = strchr(tmp, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	*prefix = atoi(slash + 1);
+	return inet_pton(AF_INET, tmp, ip) == 1 ? 0 : -1;
+}
+
+static int deps_ready(const struct ctr *c)
+{
+	for (int d = 0; d < c->plan.ndeps; d++) {
+		const struct ctr *dep = find(c->plan.deps[d].service);
+
+		if (!dep || dep->state == CTR_DISABLED)
+			return -1;
+		switch (c->plan.deps[d].cond) {
+		case DEP_STARTED:
+		case DEP_HEALTHY:	/* health checks are not run yet: see below */
+			if (dep->state != CTR_RUNNING)
+				return 0;
+			break;
+		case DEP_COMPLETED:
+			if (!(dep->state == CTR_EXITED && dep->has_run &&
+			      WIFEXITED(dep->last_status) && WEXITSTATUS(dep->last_status) == 0))
+				return 0;
+			break;
+		}
+	}
+	return 1;
+}
+
+static void exited(struct proc *p, int status);
+
+static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
+		      size_t blen, char *why, size_t whylen)
+{
+	const struct plan *p = &c->plan;
+	static char *argv[2 * PLAN_MAX_ARGS + 1];
+	int n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->out_fd = -1;
+	for (int i = 0; i < p->nlayers; i++)
+		s->layers[s->nlayers++] = p->layers[i];
+	s->state = c->dir;
+	for (int i = 0; i < p->nentrypoint; i++)
+		argv[n++] = (char *)p->entrypoint[i];
+	for (int i = 0; i < p->ncmd; i++)
+		argv[n++] = (char *)p->cmd[i];
+	argv[n] = NULL;
+	s->argv = argv;
+	for (int i = 0; i < p->nenv && i < CONTAINER_MAX_ENV - 2; i++)
+		s->env[s->nenv++] = p->env[i];
+	s->env[s->nenv] = NULL;
+	s->hostname = p->hostname ? p->hostname : p->service;
+	s->workdir = p->workdir;
+	if (p->user) {
+		char *end;
+		unsigned long uid = strtoul(p->user, &end, 10), gid = uid;
+
+		if (end == p->user || (*end && *end != ':')) {
+			snprintf(why, whylen, "user '%s': only numeric UID[:GID] is supported yet",
+				 p->user);
+			return -1;
+		}
+		if (*end == ':')
+			gid = strtoul(end + 1, NULL, 10);
+		s->uid = (uid_t)uid;
+		s->gid = (gid_t)gid;
+	}
+	for (int i = 0; i < p->nmounts; i++) {
+		s->mounts[i].src = p->mounts[i].src;
+		s->mounts[i].dst = p->mounts[i].dst;
+		s->mounts[i].ro = p->mounts[i].ro;
+	}
+	s->nmounts = p->nmounts;
+	for (int i = 0; i < p->nsecrets; i++) {
+		s->secrets[i].name = p->secrets[i].name;
+		s->secrets[i].src = p->secrets[i].src;
+	}
+	s->nsecrets = p->nsecrets;
+	if (p->network) {
+		uint32_t mask;
+
+		bridge_name(p->network, bridge, blen);
+		s->bridge = bridge;
+		if (parse_address(p->address, &s->ip, &s->prefix) < 0) {
+			snprintf(why, whylen, "address '%s'", p->address);
+			return -1;
+		}
+		mask = 0xffffffffu << (32 - s->prefix);
+		s->gw.s_addr = htonl((ntohl(s->ip.s_addr) & mask) + 1);
+		/* Every other service on the same network, by name. */
+		for (int i = 0; i < nctrs; i++) {
+			const struct plan *o = &ctrs[i].plan;
+
+			if (&ctrs[i] == c || !o->network || strcmp(o->network, p->network) ||
+			    s->nhosts >= CONTAINER_MAX_HOSTS)
+				continue;
+			if (parse_address(o->address, &s->hosts[s->nhosts].ip, &(int){0}) == 0)
+				s->hosts[s->nhosts++].name = o->service;
+		}
+	}
+	return 0;
+}
+
+static void schedule_restart(struct ctr *c)
+{
+	c->backoff_ms = svc_next_backoff(c->backoff_ms, now_ms() - c->started_ms);
+	c->state = CTR_RESTARTING;
+	timer_arm(&c->timer, c->backoff_ms);
+}
+
+static void restart_due(struct timer *t)
+{
+	struct ctr *c = (struct ctr *)((char *)t - offsetof(struct ctr, timer));
+
+	if (c->state == CTR_RESTARTING) {
+		c->restarts++;
+		start_ctr(c);
+	} else if (c->state == CTR_STOPPING && c->proc.pid) {
+		log_warn("%s did not stop within %ld ms; killing it", c->plan.service,
+			 c->plan.stop_grace_ms);
+		kill(c->proc.pid, SIGKILL);
+	}
+}
+
+static void start_ctr(struct ctr *c)
+{
+	struct container_spec spec;
+	struct cgroup_limits lim;
+	char bridge[16], why[600];
+	int outp[2], exec_failed = 0, r;
+	pid_t pid;
+
+	if (build_spec(c, &spec, bridge, sizeof(bridge), why, sizeof(why)) < 0) {
+		log_err("%s: %s; service disabled", c->plan.service, why);
+		c->state = CTR_DISABLED;
+		return;
+	}
+	if (spec.bridge && (r = net_bridge_add(spec.bridge)) >= 0 && r == 0) {
+		/* The bridge is new: it carries the network's gateway. */
+		if (net_addr_add(spec.bridge, spec.gw, spec.prefix) < 0 ||
+		    net_link_up(spec.bridge) < 0)
+			log_err("%s: bridge %s is not usable", c->plan.service, spec.bridge);
+	}
+	lim.memory_max = c->plan.memory_max;
+	lim.cpu_quota_us = c->plan.cpu_quota_us;
+	lim.cpu_period_us = c->plan.cpu_period_us;
+	lim.pids_max = c->plan.pids_max;
+	r = cgroup_create("/sys/fs/cgroup", c->plan.service, &lim, c->cgroup,
+			  sizeof(c->cgroup), why, sizeof(why));
+	if (r < 0)
+		log_sys("%s: %s; running without limits", c->plan.service, why);
+	spec.cgroup = r == 0 ? c->cgroup : NULL;
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		log_sys("%s: pipe", c->plan.service);
+		schedule_restart(c);
+		return;
+	}
+	spec.out_fd = outp[1];
+	c->started_ms = now_ms();
+	c->state = CTR_STARTING;
+	pid = container_start(&spec, c->plan.service, &exec_failed);
+	close(outp[1]);
+	if (pid < 0) {
+		close(outp[0]);
+		c->last_status = (exec_failed ? (errno == ENOENT ? 127 : 126) : 125) << 8;
+		c->finished_ms = now_ms();
+		c->has_run = 1;
+		if (!stopping_all && policy_should_restart(c->plan.restart, c->plan.restart_max,
+							   c->last_status, c->restarts, 0))
+			schedule_restart(c);
+		else
+			c->state = CTR_EXITED;
+		return;
+	}
+	c->proc.name = c->plan.service;
+	c->proc.on_exit = exited;
+	c->proc.sink = log_sink;
+	if (proc_adopt(&c->proc, pid, outp[0]) < 0) {
+		kill(pid, SIGKILL);
+		close(outp[0]);
+	}
+	c->state = CTR_RUNNING;
+	c->has_run = 1;
+	log_info("%s started, pid %d%s", c->plan.service, (int)pid,
+		 c->restarts ? "" : "");
+	start_pending();
+}
+
+/* Start whatever is waiting for its dependencies and may go now. */
+static void start_pending(void)
+{
+	if (stopping_all)
+		return;
+	for (int k = 0; k < norder; k++) {
+		struct ctr *c = &ctrs[order[k]];
+		int ready;
+
+		if (c->state != CTR_CREATED || c->stopped_by_hand)
+			continue;
+		ready = deps_ready(c);
+		if (ready < 0) {
+			log_err("%s: a dependency is disabled; service disabled", c->plan.service);
+			c->state = CTR_DISABLED;
+		} else if (ready) {
+			start_ctr(c);
+		}
+	}
+}
+
+/* ---- stopping ---------------------------------------------------------------- */
+
+static void stop_next(void);
+
+static void exited(struct proc *p, int status)
+{
+	struct ctr *c = (struct ctr *)((char *)p - offsetof(struct ctr, proc));
+	char how[64];
+
+	proc_status_str(status, how, sizeof(how));
+	c->last_status = status;
+	c->finished_ms = now_ms();
+	if (c->has_run && c->cgroup[0] && cgroup_remove(c->cgroup) < 0 && errno != ENOENT)
+		log_sys("%s: remove cgroup %s", c->plan.service, c->cgroup);
+	if (c->state == CTR_STOPPING || stopping_all) {
+		timer_cancel(&c->timer);
+		c->state = CTR_EXITED;
+		log_info("%s stopped (%s)", c->plan.service, how);
+		if (stopping_all)
+			stop_next();
+		return;
+	}
+	if (policy_should_restart(c->plan.restart, c->plan.restart_max, status,
+				  c->restarts, c->stopped_by_hand)) {
+		schedule_restart(c);
+		log_warn("%s %s; restart %d in %lld ms", c->plan.service, how,
+			 c->restarts + 1, c->backoff_ms);
+	} else {
+		c->state = CTR_EXITED;
+		log_info("%s %s; not restarted (restart: %s)", c->plan.service, how,
+			 c->plan.restart == RESTART_NO ? "no" : "policy says no");
+	}
+	start_pending();
+}
+
+static void stop_ctr(struct ctr *c)
+{
+	timer_cancel(&c->timer);
+	if (c->state == CTR_RUNNING && c->proc.pid) {
+		c->state = CTR_STOPPING;
+		if (kill(c->proc.pid, c->plan.stop_signal) < 0)
+			log_sys("%s: signal %d", c->plan.service, c->plan.stop_signal);
+		timer_arm(&c->timer, c->plan.stop_grace_ms);
+	} else if (c->state == CTR_RESTARTING || c->state == CTR_CREATED) {
+		c->state = CTR_EXITED;
+	}
+}
+
+/* Stop the last running service in start order; on its exit, the next. */
+static void stop_next(void)
+{
+	for (int k = norder - 1; k >= 0; k--) {
+		struct ctr *c = &ctrs[order[k]];
+
+		if (c->state == CTR_STOPPING)
+			return;		/* wait for it */
+		if (c->state == CTR_RUNNING || c->state == CTR_RESTARTING ||
+		    c->state == CTR_CREATED) {
+			stop_ctr(c);
+			if (c->state == CTR_STOPPING)
+				return;
+		}
+	}
+	if (stop_done) {
+		void (*done)(void) = stop_done;
+
+		stop_done = NULL;
+		done();
+	}
+}
+
+void supervise_stop_all(void (*done)(void))
+{
+	stopping_all = 1;
+	stop_done = done;
+	log_info("stopping %d services in reverse order", norder);
+	stop_next();
+}
+
+void supervise_start_all(void)
+{
+	for (int k = 0; k < norder; k++)
+		if (ctrs[order[k]].plan.ndeps &&
+		    ctrs[order[k]].plan.deps[0].cond == DEP_HEALTHY)
+			log_warn("%s: health checks are not run yet; service_healthy "
+				 "waits only for the dependency to start",
+				 ctrs[order[k]].plan.service);
+	start_pending();
+}
+
+/* ---- hostctl's verbs -------------------------------------------------------- */
+
+int supervise_stop(const char *name, char *err, size_t errlen)
+{
+	struct ctr *c = find(name);
+
+	if (!c) {
+		snprintf(err, errlen, "no such container: %s", name);
+		return -1;
+	}
+	c->stopped_by_hand = 1;
+	if (c->state == CTR_RUNNING || c->state == CTR_RESTARTING || c->state == CTR_CREATED)
+		stop_ctr(c);
+	return 0;
+}
+
+int supervise_start(const char *name, char *err, size_t errlen)
+{
+	struct ctr *c = find(name);
+
+	if (!c) {
+		snprintf(err, errlen, "no such container: %s", name);
+		return -1;
+	}
+	if (c->state == CTR_DISABLED) {
+		snprintf(err, errlen, "%s is disabled (see hostd's log)", name);
+		return -1;
+	}
+	c->stopped_by_hand = 0;
+	if (c->state == CTR_EXITED || c->state == CTR_CREATED) {
+		c->state = CTR_CREATED;
+		c->backoff_ms = 0;
+		if (deps_ready(c) > 0)
+			start_ctr(c);
+	}
+	return 0;
+}
+
+static void age(long long ms, char *buf, size_t len)
+{
+	long long s = ms / 1000;
+
+	if (s < 60)
+		snprintf(buf, len, "%lld second%s", s, s == 1 ? "" : "s");
+	else if (s < 3600)
+		snprintf(buf, len, "%lld minute%s", s / 60, s / 60 == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%lld hours", s / 3600);
+}
+
+static void status_text(const struct ctr *c, char *buf, size_t len)
+{
+	char t[32];
+	int code = WIFEXITED(c->last_status) ? WEXITSTATUS(c->last_status) :
+		   128 + WTERMSIG(c->last_status);
+
+	switch (c->state) {
+	case CTR_RUNNING:
+		age(now_ms() - c->started_ms, t, sizeof(t));
+		snprintf(buf, len, "Up %s", t);
+		break;
+	case CTR_RESTARTING:
+		age(now_ms() - c->finished_ms, t, sizeof(t));
+		snprintf(buf, len, "Restarting (%d) %s ago", code, t);
+		break;
+	case CTR_EXITED:
+		if (!c->has_run) {
+			snprintf(buf, len, "Created");
+			break;
+		}
+		age(now_ms() - c->finished_ms, t, sizeof(t));
+		snprintf(buf, len, "Exited (%d) %s ago", code, t);
+		break;
+	default:
+		snprintf(buf, len, "%s", state_names[c->state]);
+	}
+}
+
+size_t supervise_ps(char *buf, size_t len, int all)
+{
+	size_t n = (size_t)snprintf(buf, len, "%-14s %-18s %-30s %7s %s\n", "NAMES",
+				    "IMAGE", "STATUS", "PID", "RESTARTS");
+
+	for (int k = 0; k < norder && n < len; k++) {
+		const struct ctr *c = &ctrs[order[k]];
+		char st[64];
+
+		if (!all && c->state != CTR_RUNNING && c->state != CTR_RESTARTING)
+			continue;
+		status_text(c, st, sizeof(st));
+		n += (size_t)snprintf(buf + n, len - n, "%-14s %-18s %-30s %7d %d\n",
+				      c->plan.service, c->plan.image, st, (int)c->proc.pid,
+				      c->restarts);
+	}
+	return n < len ? n : len - 1;
+}
+
+int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen)
+{
+	const struct ctr *c = find(name);
+	int code;
+
+	if (!c) {
+		snprintf(err, errlen, "no such container: %s", name);
+		return -1;
+	}
+	code = WIFEXITED(c->last_status) ? WEXITSTATUS(c->last_status) :
+	       128 + WTERMSIG(c->last_status);
+	return snprintf(buf, len,
+			"[{\"Name\": \"%s\", \"State\": {\"Status\": \"%s\", \"Running\": %s, "
+			"\"Pid\": %d, \"ExitCode\": %d}, \"RestartCount\": %d, "
+			"\"Config\": {\"Image\": \"%s\"}, \"LogPath\": \"%s\"}]\n",
+			c->plan.service, state_names[c->state],
+			c->state == CTR_RUNNING ? "true" : "false", (int)c->proc.pid, code,
+			c->restarts, c->plan.image, c->log_path);
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int supervise_load(const char *plans_dir, const char *state_dir)
+{
+	static char names[MAX_CTRS][256], text[65536];
+	char *sorted[MAX_CTRS], path[600], err[400];
+	const struct plan *ptrs[MAX_CTRS];
+	struct dirent *de;
+	DIR *d = opendir(plans_dir);
+	int nnames = 0, map[MAX_CTRS];
+
+	snprintf(state_root, sizeof(state_root), "%s", state_dir);
+	if (!d) {
+		log_sys("open plans directory %s", plans_dir);
+		return 0;
+	}
+	while ((de = readdir(d)) && nnames < MAX_CTRS) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 5 && l < sizeof(names[0]) && !strcmp(de->d_name + l - 5, ".plan")) {
+			snprintf(names[nnames], sizeof(names[0]), "%s", de->d_name);
+			sorted[nnames] = names[nnames];
+			nnames++;
+		}
+	}
+	closedir(d);
+	qsort(sorted, (size_t)nnames, sizeof(sorted[0]), by_name);
+	for (int i = 0; i < nnames; i++) {
+		struct ctr *c = &ctrs[nctrs];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", plans_dir, sorted[i]);
+		n = read_file(path, text, sizeof(text));
+		if (n < 0) {
+			log_sys("read %s", path);
+			continue;
+		}
+		if (plan_parse(&c->plan, text, (size_t)n, path, err, sizeof(err)) < 0) {
+			log_err("%s; that service is disabled", err);
+			continue;
+		}
+		if (find(c->plan.service)) {
+			log_err("%s: service %s is defined twice; this one is disabled",
+				path, c->plan.service);
+			continue;
+		}
+		c->log_fd = -1;
+		c->timer.cb = restart_due;
+		c->proc.out.fd = -1;
+		snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", state_dir, c->plan.service);
+		snprintf(c->log_path, sizeof(c->log_path), "%s/logs/%s.log", state_dir,
+			 c->plan.service);
+		if (mkdir_p(c->dir, 0700) < 0)
+			log_sys("mkdir %s", c->dir);
+		for (const char *sub = "upper"; sub; sub = !strcmp(sub, "upper") ? "work" :
+						   !strcmp(sub, "work") ? "root" : NULL) {
+			char p2[600];
+
+			snprintf(p2, sizeof(p2), "%s/%s", c->dir, sub);
+			if (mkdir_p(p2, 0755) < 0)
+				log_sys("mkdir %s", p2);
+		}
+		snprintf(path, sizeof(path), "%s/logs", state_dir);
+		if (mkdir_p(path, 0755) < 0)
+			log_sys("mkdir %s", path);
+		c->log_fd = open(c->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (c->log_fd < 0)
+			log_sys("open %s", c->log_path);
+		nctrs++;
+	}
+	/* Order what loaded; drop a service whose dependencies cannot be met
+	 * (and so, on the next pass, what depends on it) until the rest works. */
+	for (;;) {
+		int n = 0;
+
+		for (int i = 0; i < nctrs; i++)
+			if (ctrs[i].state != CTR_DISABLED) {
+				map[n] = i;
+				ptrs[n++] = &ctrs[i].plan;
+			}
+		if (order_services(ptrs, n, order, err, sizeof(err)) == 0) {
+			for (int k = 0; k < n; k++)
+				order[k] = map[order[k]];
+			norder = n;
+			break;
+		}
+		if (order_culprit() < 0) {
+			log_err("stack: %s; nothing started", err);
+			norder = 0;
+			break;
+		}
+		log_err("stack: %s; %s is disabled", err, ptrs[order_culprit()]->service);
+		ctrs[map[order_culprit()]].state = CTR_DISABLED;
+	}
+	log_info("stack: %d services loaded from %s", norder, plans_dir);
+	return norder;
+}
+
+/* ---- host mode -------------------------------------------------------------- */
+
+static struct watch sig_w;
+static const char *sock_path;
+
+static void all_stopped(void)
+{
+	log_info("all services stopped; exiting");
+	unlink(sock_path);
+	exit(0);
+}
+
+static void daemon_signal(struct watch *w, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			if (!stopping_all)
+				supervise_stop_all(all_stopped);
+		}
+	proc_reap();
+}
+
+int supervise_main(int argc, char **argv)
+{
+	const char *plans = NULL, *state = NULL, *sock = NULL;
+	char defsock[300];
+	sigset_t set;
+
+	for (int i = 2; i < argc; i++) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "hostd daemon: %s needs a value\n", argv[i]);
+			return 2;
+		}
+		if (!strcmp(argv[i], "--plans"))
+			plans = argv[++i];
+		else if (!strcmp(argv[i], "--state"))
+			state = argv[++i];
+		else if (!strcmp(argv[i], "--socket"))
+			sock = argv[++i];
+		else {
+			fprintf(stderr, "hostd daemon: unknown option '%s'\n"
+				"usage: hostd daemon --plans DIR --state DIR [--socket PATH]\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (!plans || !state) {
+		fprintf(stderr, "usage: hostd daemon --plans DIR --state DIR [--socket PATH]\n");
+		return 2;
+	}
+	if (!sock) {
+		snprintf(defsock, sizeof(defsock), "%s/hostd.sock", state);
+		sock = defsock;
+	}
+	sock_path = sock;
+	if (mkdir_p(state, 0700) < 0) {
+		fprintf(stderr, "hostd daemon: mkdir %s: %s\n", state, strerror(errno));
+		return 1;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGPIPE);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 || loop_init() < 0 ||
+	    (sig_w.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		perror("hostd daemon: signals");
+		return 1;
+	}
+	sig_w.cb = daemon_signal;
+	if (loop_add(&sig_w, EPOLLIN) < 0 || ctl_listen(sock) < 0)
+		return 1;
+	log_info("hostd daemon: plans %s, state %s, control socket %s", plans, state, sock);
+	supervise_load(plans, state);
+	supervise_start_all();
+	for (;;)
+		loop_once();
+}

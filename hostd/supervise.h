@@ -1,0 +1,38 @@
+/* supervise: hostd's container supervisor. It loads the stack's plans,
+ * starts the services in dependency order, keeps them running by their
+ * restart policies (Docker's semantics, policy.c) with bounded backoff,
+ * writes each service's output to its own size-capped log, and stops them
+ * in reverse order (stop signal, then SIGKILL after the grace period).
+ * A bad plan disables that service only. It never exits on its own. */
+#ifndef HOSTD_SUPERVISE_H
+#define HOSTD_SUPERVISE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum ctr_state { CTR_CREATED, CTR_STARTING, CTR_RUNNING, CTR_RESTARTING,
+		 CTR_STOPPING, CTR_EXITED, CTR_DISABLED };
+
+/* Load every *.plan in plans_dir; state_dir holds logs and container
+ * state. Returns the number of services loaded. */
+int supervise_load(const char *plans_dir, const char *state_dir);
+/* Start every service that should run, in dependency order. */
+void supervise_start_all(void);
+/* Stop every service in reverse order; done() is called when all are
+ * down (or killed after their grace period). */
+void supervise_stop_all(void (*done)(void));
+
+/* For hostctl: act on one service by name. Return 0, or -1 with a
+ * one-line reason in err. */
+int supervise_stop(const char *name, char *err, size_t errlen);
+int supervise_start(const char *name, char *err, size_t errlen);
+/* Write `ps` (or `ps -a`) / inspect output into buf; returns its length. */
+size_t supervise_ps(char *buf, size_t len, int all);
+int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen);
+
+const char *ctr_state_name(enum ctr_state s);
+
+/* `hostd daemon --plans DIR --state DIR`: host mode. */
+int supervise_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Host mode, as root: `hostd daemon` runs a small stack from plans, and
+# hostctl drives it: start order, restart policies after kill -9 of the
+# host pid, a manual stop that stays down, on-failure's retry budget, logs,
+# a bad plan and a missing dependency disabling only their service, garbage
+# on the control socket, and an ordered shutdown that leaves nothing behind.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+hostd=$top/out/hostd
+work=$(mktemp -d "${TMPDIR:-/tmp}/hostd-daemon.XXXXXX")
+. "$top/tests/lib.sh"
+export HOSTD_SOCKET=$work/state/hostd.sock
+ctl() { "$hostd" ctl "$@"; }
+cleanup() {
+	[ -n "${dpid:-}" ] && kill -9 "$dpid" 2>/dev/null
+	pkill -9 -f "payload wait hostd-daemon-test" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+rfs=$work/rootfs
+mkdir -p "$rfs/bin" "$work/plans"
+cp /bin/busybox "$top/out/payload" "$rfs/bin/"
+for a in $("$rfs/bin/busybox" --list); do [ -e "$rfs/bin/$a" ] || ln -s busybox "$rfs/bin/$a"; done
+plan() { # plan NAME LINES...
+	n=$1
+	shift
+	{ printf 'version 1\nservice %s\nimage %s:1.0\nlayer %s\n' "$n" "$n" "$rfs"; printf '%s\n' "$@"; } >"$work/plans/$n.plan"
+}
+plan db "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart always" "stop_grace 3000"
+plan web "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart unless-stopped" "depends_on db service_started"
+plan crash "cmd sh" "cmd -c" "cmd echo crashing; exit 3" "restart on-failure:2"
+plan orphan "cmd payload" "cmd wait" "depends_on nowhere service_started"
+printf 'version 1\nservice bad\nbogus 1\n' >"$work/plans/bad.plan"
+
+"$hostd" daemon --plans "$work/plans" --state "$work/state" >"$work/daemon.log" 2>&1 &
+dpid=$!
+# wait_for DESCRIPTION COMMAND: poll (bounded, 10 s) until COMMAND succeeds.
+wait_for() {
+	d=$1
+	shift
+	i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { bad "$d (timed out)"; return 1; }
+		sleep 0.1
+	done
+	ok "$d"
+}
+status_of() { ctl ps -a | awk -v n="$1" '$1 == n { $1 = ""; $2 = ""; print }'; }
+pid_of() { ctl inspect "$1" | sed -n 's/.*"Pid": \([0-9]*\).*/\1/p'; }
+
+wait_for "db and web come up" sh -c "ctl() { '$hostd' ctl \"\$@\"; }; ctl ps | grep -q '^db ' && ctl ps | grep -q '^web '"
+check "a bad plan is reported with file and line" grep -q "bad.plan:3: unknown key 'bogus'; that service is disabled" "$work/daemon.log"
+check "a missing dependency disables only that service" grep -q 'stack: orphan depends on nowhere, which is not in the stack; orphan is disabled' "$work/daemon.log"
+check "db starts before web (depends_on)" sh -c "grep -n 'started, pid' '$work/daemon.log' | grep -E 'db|web' | head -1 | grep -q 'db started'"
+check "service output goes to its log" grep -qx 'ready hostd-daemon-test' "$work/state/logs/db.log"
+old=$(pid_of db)
+kill -9 "$old"
+wait_for "kill -9 of db's host pid: it comes back" sh -c "'$hostd' ctl inspect db | grep -q '\"Running\": true' && ! '$hostd' ctl inspect db | grep -q '\"Pid\": $old,'"
+check "its restart count went up" sh -c "'$hostd' ctl inspect db | grep -q '\"RestartCount\": 1' || { '$hostd' ctl inspect db; cat $work/daemon.log; exit 1; }"
+check "hostctl stop web" ctl stop web
+wait_for "web is stopped" sh -c "'$hostd' ctl ps -a | grep '^web ' | grep -q 'Exited (0)'"
+sleep 1.5	# longer than the first restart pause: it must not come back
+check "a manual stop stays down" sh -c "'$hostd' ctl ps -a | grep '^web ' | grep -q 'Exited (0)'"
+check "hostctl start web" ctl start web
+wait_for "web runs again" sh -c "'$hostd' ctl ps | grep -q '^web '"
+wait_for "on-failure:2 gives up after two restarts" sh -c "'$hostd' ctl ps -a | grep '^crash ' | grep -q 'Exited (3)' && '$hostd' ctl inspect crash | grep -q '\"RestartCount\": 2'"
+ctl stop nope 2>"$work/err"
+rc=$?
+check "an unknown container: one line, exit 1" sh -c "test $rc = 1 && test \"\$(cat $work/err)\" = 'hostctl: no such container: nope'"
+ctl frobnicate 2>"$work/err"
+check "an unknown verb is refused" grep -q "hostctl: unknown request 'frobnicate'" "$work/err"
+python3 - "$HOSTD_SOCKET" >"$work/garbage" <<'PY'
+import socket, sys
+for junk in (b"\x00\xff\xfe garbage\n", b"x" * 4000, b"ps -a -a -a\n"):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(junk)
+    s.shutdown(socket.SHUT_WR)
+    print(s.recv(200).decode(errors="replace").replace("\n", "|"))
+PY
+check "garbage on the control socket gets errors" sh -c "test \"\$(grep -c '^1|' $work/garbage)\" = 3"
+check "and hostd still answers" sh -c "ctl() { '$hostd' ctl \"\$@\"; }; ctl ps | grep -q '^db '"
+check "the control socket is not open to others" sh -c "test \"\$(stat -c %a $HOSTD_SOCKET)\" = 600"
+kill -TERM "$dpid"
+wait_for "SIGTERM: hostd stops the stack and exits" sh -c "! kill -0 $dpid"
+wait "$dpid"
+check "it exited 0" test $? = 0
+dpid=
+check "web was stopped before db (reverse order)" sh -c "grep -n 'stopped (' '$work/daemon.log' | tail -2 | head -1 | grep -q 'web stopped'"
+check "no container process is left" sh -c "! pgrep -f 'payload wai[t] hostd-daemon-test'"
+check "no mount is left" sh -c "! grep -q '$work' /proc/mounts"
+check "the control socket is removed" test ! -e "$HOSTD_SOCKET"
+
+summary

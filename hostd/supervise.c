@@ -298,8 +298,7 @@ static void start_ctr(struct ctr *c)
 	}
 	c->state = CTR_RUNNING;
 	c->has_run = 1;
-	log_info("%s started, pid %d%s", c->plan.service, (int)pid,
-		 c->restarts ? "" : "");
+	log_info("%s started, pid %d", c->plan.service, (int)pid);
 	start_pending();
 }
 

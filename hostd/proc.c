@@ -108,6 +108,13 @@ static int proc_register(struct proc *p)
 	return -1;
 }
 
+static void proc_unregister(struct proc *p)
+{
+	for (size_t i = 0; i < MAX_PROCS; i++)
+		if (procs[i] == p)
+			procs[i] = NULL;
+}
+
 static void watch_output(struct proc *p, int fd)
 {
 	p->linelen = 0;
@@ -132,25 +139,22 @@ int proc_adopt(struct proc *p, pid_t pid, int out_fd)
 int proc_spawn(struct proc *p, char *const argv[])
 {
 	int outp[2], errp[2], e = 0;
-	size_t slot = MAX_PROCS;
 	pid_t pid;
 	ssize_t n;
 
-	for (size_t i = 0; i < MAX_PROCS; i++)
-		if (procs[i] == p || (!procs[i] && slot == MAX_PROCS))
-			slot = i;
-	if (slot == MAX_PROCS) {
-		log_err("start %s: process table full", p->name);
+	/* A slot first: a child we could not track must not exist. */
+	if (proc_register(p) < 0)
 		return -1;
-	}
 	if (pipe2(outp, O_CLOEXEC) < 0) {
 		log_sys("start %s: pipe", p->name);
+		proc_unregister(p);
 		return -1;
 	}
 	if (pipe2(errp, O_CLOEXEC) < 0) {
 		log_sys("start %s: pipe", p->name);
 		close(outp[0]);
 		close(outp[1]);
+		proc_unregister(p);
 		return -1;
 	}
 	pid = fork();
@@ -160,6 +164,7 @@ int proc_spawn(struct proc *p, char *const argv[])
 		close(outp[1]);
 		close(errp[0]);
 		close(errp[1]);
+		proc_unregister(p);
 		return -1;
 	}
 	if (pid == 0)
@@ -173,7 +178,6 @@ int proc_spawn(struct proc *p, char *const argv[])
 	close(errp[0]);
 
 	p->pid = pid;
-	procs[slot] = p;
 	watch_output(p, outp[0]);
 	if (n == (ssize_t)sizeof(e)) {
 		errno = e;

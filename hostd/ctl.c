@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "clientcmd.h"
 #include "log.h"
 #include "loop.h"
 #include "supervise.h"
@@ -175,16 +176,52 @@ int ctl_listen(const char *path)
 	return loop_add(&listener, EPOLLIN);
 }
 
+/* One request, its reply in reply[]; returns the status (0 or 1), or -1
+ * when hostd could not be reached (already reported). */
+static int request(const char *path, const char *req, size_t n)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	ssize_t r;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "hostctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "hostctl: cannot reach hostd at %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (write_all(fd, req, n) < 0) {
+		fprintf(stderr, "hostctl: send to %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	n = 0;
+	while ((r = read(fd, reply + n, sizeof(reply) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	reply[n] = '\0';
+	if (n < 2 || reply[1] != '\n' || (reply[0] != '0' && reply[0] != '1')) {
+		fprintf(stderr, "hostctl: no reply from hostd\n");
+		return -1;
+	}
+	return reply[0] - '0';
+}
+
 int ctl_client_main(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: hostctl ps [-a] | start NAME | stop NAME | inspect NAME\n";
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		"usage: hostctl ps [-a] | start NAME | stop NAME | inspect NAME\n"
+		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n";
 	const char *path = getenv("HOSTD_SOCKET");
 	char req[REQ_MAX];
 	size_t n = 0;
-	ssize_t r;
-	int fd, status = -1;
+	int status;
 
 	if (argc < 2) {
 		fputs(usage, stderr);
@@ -192,6 +229,32 @@ int ctl_client_main(int argc, char **argv)
 	}
 	if (!path)
 		path = CTL_SOCKET_DEFAULT;
+	if (!strcmp(argv[1], "logs") || !strcmp(argv[1], "exec")) {
+		/* Ask hostd where the container is; the rest happens here. */
+		int logs = !strcmp(argv[1], "logs"), k = 2;
+		const char *name;
+
+		if (logs)
+			name = argv[argc - 1];
+		else {
+			while (k < argc && argv[k][0] == '-')
+				k++;
+			name = k < argc ? argv[k] : NULL;
+		}
+		if (argc < 3 || !name || name[0] == '-' || strlen(name) > 200) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		n = (size_t)snprintf(req, sizeof(req), "inspect %s\n", name);
+		status = request(path, req, n);
+		if (status != 0) {
+			if (status > 0)
+				fprintf(stderr, "hostctl: %s", reply + 2);
+			return 1;
+		}
+		return logs ? clientcmd_logs(argc - 1, argv + 1, reply + 2) :
+			      clientcmd_exec(argc - 1, argv + 1, reply + 2);
+	}
 	for (int i = 1; i < argc; i++) {
 		int w = snprintf(req + n, sizeof(req) - n, "%s%s", i > 1 ? " " : "", argv[i]);
 
@@ -202,31 +265,9 @@ int ctl_client_main(int argc, char **argv)
 		n += (size_t)w;
 	}
 	req[n++] = '\n';
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "hostctl: socket path too long: %s\n", path);
-		return 2;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "hostctl: cannot reach hostd at %s: %s\n", path, strerror(errno));
+	status = request(path, req, n);
+	if (status < 0)
 		return 1;
-	}
-	if (write_all(fd, req, n) < 0) {
-		fprintf(stderr, "hostctl: send to %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	n = 0;
-	while ((r = read(fd, reply + n, sizeof(reply) - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	reply[n] = '\0';
-	if (n >= 2 && reply[1] == '\n')
-		status = reply[0] == '0' ? 0 : 1;
-	if (status < 0) {
-		fprintf(stderr, "hostctl: no reply from hostd\n");
-		return 1;
-	}
 	if (status)
 		fprintf(stderr, "hostctl: %s", reply + 2);
 	else

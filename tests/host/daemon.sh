@@ -49,6 +49,14 @@ wait_for() {
 }
 status_of() { ctl ps -a | awk -v n="$1" '$1 == n { $1 = ""; $2 = ""; print }'; }
 pid_of() { ctl inspect "$1" | sed -n 's/.*"Pid": \([0-9]*\).*/\1/p'; }
+# kill_host_pid NAME: kill -9 the service's host pid; never "kill -9 0".
+kill_host_pid() {
+	victim=$(pid_of "$1")
+	case $victim in
+	'' | 0) bad "$1 has no running pid to kill"; ctl ps -a; return 1 ;;
+	esac
+	kill -9 "$victim"
+}
 
 wait_for "db and web come up" sh -c "ctl() { '$hostd' ctl \"\$@\"; }; ctl ps | grep -q '^db ' && ctl ps | grep -q '^web '"
 check "a bad plan is reported with file and line" grep -q "bad.plan:3: unknown key 'bogus'; that service is disabled" "$work/daemon.log"
@@ -56,9 +64,23 @@ check "a missing dependency disables only that service" grep -q 'stack: orphan d
 check "db starts before web (depends_on)" sh -c "grep -n 'started, pid' '$work/daemon.log' | grep -E 'db|web' | head -1 | grep -q 'db started'"
 check "service output goes to its log" grep -qx 'ready hostd-daemon-test' "$work/state/logs/db.log"
 old=$(pid_of db)
-kill -9 "$old"
+kill_host_pid db
 wait_for "kill -9 of db's host pid: it comes back" sh -c "'$hostd' ctl inspect db | grep -q '\"Running\": true' && ! '$hostd' ctl inspect db | grep -q '\"Pid\": $old,'"
 check "its restart count went up" sh -c "'$hostd' ctl inspect db | grep -q '\"RestartCount\": 1' || { '$hostd' ctl inspect db; cat $work/daemon.log; exit 1; }"
+check "hostctl logs shows a service's output" sh -c "'$hostd' ctl logs db | grep -qx 'ready hostd-daemon-test'"
+check "hostctl logs --tail 1" sh -c "test \"\$('$hostd' ctl logs --tail 1 db)\" = 'ready hostd-daemon-test'"
+check "hostctl exec runs in the container (hostname, PID 1)" sh -c "test \"\$('$hostd' ctl exec db hostname)\" = db && '$hostd' ctl exec db cat /proc/1/cmdline | tr '\\0' ' ' | grep -q '^payload wait hostd-daemon-test'"
+check "hostctl exec: the container's own processes only" sh -c "test \"\$('$hostd' ctl exec db sh -c 'ls -d /proc/[0-9]* | wc -l')\" -le 4"
+"$hostd" ctl exec db sh -c 'exit 5' 2>/dev/null
+check "hostctl exec returns the command's status" test $? = 5
+check "hostctl exec -t says plainly it is not there yet" sh -c "'$hostd' ctl exec -t db sh 2>&1 | grep -q 'exec -t (a terminal) is not supported yet'"
+"$hostd" ctl logs -f db >"$work/follow" 2>&1 &
+follower=$!
+wait_for "logs -f prints the current log" grep -q 'ready hostd-daemon-test' "$work/follow"
+kill_host_pid db
+wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready hostd-daemon-test' '$work/follow') -ge 2"
+kill "$follower"
+wait_for "db runs again" sh -c "'$hostd' ctl inspect db | grep -q '\"Running\": true'"
 check "hostctl stop web" ctl stop web
 wait_for "web is stopped" sh -c "'$hostd' ctl ps -a | grep '^web ' | grep -q 'Exited (0)'"
 sleep 1.5	# longer than the first restart pause: it must not come back

@@ -1,0 +1,300 @@
+/* clientcmd: see clientcmd.h. */
+#include "clientcmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "seccomp.h"
+#include "util.h"
+
+int clientcmd_json_field(const char *json, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p, *end;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	if (!(p = strstr(json, pat)))
+		return -1;
+	p += strlen(pat);
+	if (*p == '"') {
+		p++;
+		end = strchr(p, '"');
+	} else {
+		end = p + strcspn(p, ",}");
+	}
+	if (!end || (n = (size_t)(end - p)) >= len)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* ---- logs ------------------------------------------------------------------- */
+
+static int copy_from(int fd, off_t from)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (lseek(fd, from, SEEK_SET) < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write_all(1, buf, (size_t)n) < 0)
+			return -1;
+	return n < 0 ? -1 : 0;
+}
+
+/* Where the last `tail` lines of fd start. */
+static off_t tail_start(int fd, long tail)
+{
+	char buf[4096];
+	off_t pos = lseek(fd, 0, SEEK_END);
+	long lines = 0;
+	int first = 1;
+
+	while (pos > 0) {
+		size_t chunk = pos > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)pos;
+
+		pos -= (off_t)chunk;
+		if (pread(fd, buf, chunk, pos) != (ssize_t)chunk)
+			return 0;
+		for (size_t i = chunk; i-- > 0;) {
+			if (buf[i] != '\n')
+				continue;
+			if (first && pos + (off_t)i == lseek(fd, 0, SEEK_END) - 1) {
+				first = 0;	/* the file's final newline */
+				continue;
+			}
+			first = 0;
+			if (++lines == tail)
+				return pos + (off_t)i + 1;
+		}
+	}
+	return 0;
+}
+
+int clientcmd_logs(int argc, char **argv, const char *inspect_json)
+{
+	char path[512], old[520];
+	long tail = -1;
+	int follow = 0, fd, ino;
+
+	for (int i = 1; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
+			follow = 1;
+		else if (!strcmp(argv[i], "--tail") && i + 1 < argc - 1) {
+			char *end;
+
+			tail = strtol(argv[++i], &end, 10);
+			if (*end || tail < 0) {
+				fprintf(stderr, "hostctl: --tail '%s': want a number\n", argv[i]);
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "hostctl: logs: unknown option '%s'\n"
+				"usage: hostctl logs [-f] [--tail N] NAME\n", argv[i]);
+			return 2;
+		}
+	}
+	if (clientcmd_json_field(inspect_json, "LogPath", path, sizeof(path)) < 0) {
+		fprintf(stderr, "hostctl: hostd did not say where the log is\n");
+		return 1;
+	}
+	/* Everything: the rotated part first. */
+	snprintf(old, sizeof(old), "%s.1", path);
+	if (tail < 0 && (fd = open(old, O_RDONLY | O_CLOEXEC)) >= 0) {
+		copy_from(fd, 0);
+		close(fd);
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "hostctl: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (copy_from(fd, tail < 0 ? 0 : tail == 0 ? lseek(fd, 0, SEEK_END) : tail_start(fd, tail)) < 0) {
+		fprintf(stderr, "hostctl: read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (!follow)
+		return 0;
+	/* Follow: new lines as hostd writes them, and across a rotation
+	 * (the file is renamed to .1 and a new one starts). */
+	ino = inotify_init1(IN_CLOEXEC);
+	if (ino < 0 || inotify_add_watch(ino, path, IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF) < 0) {
+		fprintf(stderr, "hostctl: watch %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	for (;;) {
+		char ev[4096] __attribute__((aligned(8)));
+		ssize_t n = read(ino, ev, sizeof(ev));
+
+		if (n <= 0)
+			return n < 0 && errno != EINTR;
+		for (char *p = ev; p < ev + n;) {
+			struct inotify_event *e = (struct inotify_event *)p;
+
+			if (e->mask & IN_MODIFY) {
+				char buf[65536];
+				ssize_t r;
+
+				while ((r = read(fd, buf, sizeof(buf))) > 0)
+					if (write_all(1, buf, (size_t)r) < 0)
+						return 1;
+			}
+			if (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF)) {
+				int nfd;
+
+				close(fd);
+				/* hostd creates the new file right after the rename. */
+				for (int tries = 0; (nfd = open(path, O_RDONLY | O_CLOEXEC)) < 0 &&
+				     tries < 50; tries++)
+					usleep(20000);
+				if (nfd < 0)
+					return 0;
+				fd = nfd;
+				close(ino);
+				ino = inotify_init1(IN_CLOEXEC);
+				if (ino < 0 || inotify_add_watch(ino, path, IN_MODIFY | IN_MOVE_SELF |
+								 IN_DELETE_SELF) < 0)
+					return 1;
+				copy_from(fd, 0);
+				break;
+			}
+			p += sizeof(*e) + e->len;
+		}
+	}
+}
+
+/* ---- exec ------------------------------------------------------------------- */
+
+static const char *const ns_names[] = {"ipc", "uts", "net", "cgroup", "pid", "mnt"};
+
+static int read_env(pid_t pid, char *buf, size_t len, char **env, int max)
+{
+	char path[64];
+	ssize_t n;
+	int k = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	n = read_file(path, buf, len);
+	if (n < 0)
+		return -1;
+	for (char *p = buf; p < buf + n && k < max; p += strlen(p) + 1)
+		if (*p)
+			env[k++] = p;
+	env[k] = NULL;
+	return k;
+}
+
+int clientcmd_exec(int argc, char **argv, const char *inspect_json)
+{
+	static char envbuf[65536], cwd[4096];
+	char *env[256], pidtxt[16], path[128], line[256], cg[512] = "";
+	int i = 1, status, fds[6];
+	unsigned uid = 0, gid = 0;
+	pid_t target, child;
+	FILE *f;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "-it") || !strcmp(argv[i], "-ti")) {
+			fprintf(stderr, "hostctl: exec -t (a terminal) is not supported yet; "
+				"use exec -i, or make ssh and run the command there\n");
+			return 2;
+		}
+		if (strcmp(argv[i], "-i")) {
+			fprintf(stderr, "hostctl: exec: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	i++;	/* the container's name */
+	if (i >= argc) {
+		fprintf(stderr, "usage: hostctl exec [-i] NAME CMD [ARG...]\n");
+		return 2;
+	}
+	if (clientcmd_json_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
+	    (target = (pid_t)atoi(pidtxt)) <= 0) {
+		fprintf(stderr, "hostctl: the container is not running\n");
+		return 1;
+	}
+	/* The container's user, environment, working directory and cgroup,
+	 * read before we leave the host's view. */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Uid: %u", &uid) == 1 ||
+			    sscanf(line, "Gid: %u", &gid) == 1)
+				continue;
+		fclose(f);
+	}
+	if (read_env(target, envbuf, sizeof(envbuf), env, 255) < 0) {
+		fprintf(stderr, "hostctl: read the container's environment: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
+	if (readlink(path, cwd, sizeof(cwd) - 1) < 0)
+		snprintf(cwd, sizeof(cwd), "/");
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)target);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "0::", 3)) {
+				line[strcspn(line, "\n")] = '\0';
+				snprintf(cg, sizeof(cg), "/sys/fs/cgroup%s/cgroup.procs", line + 3);
+			}
+		fclose(f);
+	}
+	for (int k = 0; k < 6; k++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)target, ns_names[k]);
+		if ((fds[k] = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			fprintf(stderr, "hostctl: open %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+	}
+	/* Only where cgroup v2 is mounted at /sys/fs/cgroup (the appliance). */
+	if (cg[0] && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 &&
+	    write_file(cg, "0", 1, 0644) < 0)
+		fprintf(stderr, "hostctl: join cgroup %s: %s\n", cg, strerror(errno));
+	for (int k = 0; k < 6; k++)
+		if (setns(fds[k], 0) < 0) {
+			fprintf(stderr, "hostctl: join the container's %s namespace: %s\n",
+				ns_names[k], strerror(errno));
+			return 1;
+		}
+	/* The pid namespace applies to children: the command runs in one. */
+	child = fork();
+	if (child < 0) {
+		perror("hostctl: fork");
+		return 1;
+	}
+	if (child == 0) {
+		const char *step = NULL;
+
+		if (chdir(cwd) < 0 && chdir("/") < 0)
+			_exit(126);
+		if (caps_limit(caps_docker_default(), &step) < 0 ||
+		    setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0 ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install() < 0) {
+			fprintf(stderr, "hostctl: exec: %s: %s\n", step ? step : "drop privileges",
+				strerror(errno));
+			_exit(126);
+		}
+		execvpe(argv[i], argv + i, env);
+		fprintf(stderr, "hostctl: exec %s: %s\n", argv[i], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}

@@ -1,0 +1,18 @@
+/* clientcmd: the hostctl verbs that act on this machine directly once
+ * hostd has told them where a container is: `logs` reads the service's
+ * log file, `exec` joins the container's namespaces and cgroup. Both run
+ * in the hostctl process (root), never inside hostd. */
+#ifndef HOSTD_CLIENTCMD_H
+#define HOSTD_CLIENTCMD_H
+
+#include <stddef.h>
+
+/* argv[0] is the verb. inspect_json is hostd's `inspect` reply. */
+int clientcmd_logs(int argc, char **argv, const char *inspect_json);
+int clientcmd_exec(int argc, char **argv, const char *inspect_json);
+
+/* Pure: the value of "Key": in a flat JSON reply, as text (numbers and
+ * strings without quotes). Returns 0 or -1. */
+int clientcmd_json_field(const char *json, const char *key, char *out, size_t len);
+
+#endif

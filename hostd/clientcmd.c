@@ -14,8 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "seccomp.h"
+#include "container.h"
 #include "util.h"
 
 int clientcmd_json_field(const char *json, const char *key, char *out, size_t len)
@@ -179,33 +178,11 @@ int clientcmd_logs(int argc, char **argv, const char *inspect_json)
 
 /* ---- exec ------------------------------------------------------------------- */
 
-static const char *const ns_names[] = {"ipc", "uts", "net", "cgroup", "pid", "mnt"};
-
-static int read_env(pid_t pid, char *buf, size_t len, char **env, int max)
-{
-	char path[64];
-	ssize_t n;
-	int k = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	n = read_file(path, buf, len);
-	if (n < 0)
-		return -1;
-	for (char *p = buf; p < buf + n && k < max; p += strlen(p) + 1)
-		if (*p)
-			env[k++] = p;
-	env[k] = NULL;
-	return k;
-}
-
 int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 {
-	static char envbuf[65536], cwd[4096];
-	char *env[256], pidtxt[16], path[128], line[256], cg[512] = "";
-	int i = 1, status, fds[6];
-	unsigned uid = 0, gid = 0;
-	pid_t target, child;
-	FILE *f;
+	char pidtxt[16];
+	int i = 1;
+	pid_t target;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "-it") || !strcmp(argv[i], "-ti")) {
@@ -228,73 +205,5 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 		fprintf(stderr, "hostctl: the container is not running\n");
 		return 1;
 	}
-	/* The container's user, environment, working directory and cgroup,
-	 * read before we leave the host's view. */
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
-	if ((f = fopen(path, "re"))) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "Uid: %u", &uid) == 1 ||
-			    sscanf(line, "Gid: %u", &gid) == 1)
-				continue;
-		fclose(f);
-	}
-	if (read_env(target, envbuf, sizeof(envbuf), env, 255) < 0) {
-		fprintf(stderr, "hostctl: read the container's environment: %s\n", strerror(errno));
-		return 1;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
-	if (readlink(path, cwd, sizeof(cwd) - 1) < 0)
-		snprintf(cwd, sizeof(cwd), "/");
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)target);
-	if ((f = fopen(path, "re"))) {
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "0::", 3)) {
-				line[strcspn(line, "\n")] = '\0';
-				snprintf(cg, sizeof(cg), "/sys/fs/cgroup%s/cgroup.procs", line + 3);
-			}
-		fclose(f);
-	}
-	for (int k = 0; k < 6; k++) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)target, ns_names[k]);
-		if ((fds[k] = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-			fprintf(stderr, "hostctl: open %s: %s\n", path, strerror(errno));
-			return 1;
-		}
-	}
-	/* Only where cgroup v2 is mounted at /sys/fs/cgroup (the appliance). */
-	if (cg[0] && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 &&
-	    write_file(cg, "0", 1, 0644) < 0)
-		fprintf(stderr, "hostctl: join cgroup %s: %s\n", cg, strerror(errno));
-	for (int k = 0; k < 6; k++)
-		if (setns(fds[k], 0) < 0) {
-			fprintf(stderr, "hostctl: join the container's %s namespace: %s\n",
-				ns_names[k], strerror(errno));
-			return 1;
-		}
-	/* The pid namespace applies to children: the command runs in one. */
-	child = fork();
-	if (child < 0) {
-		perror("hostctl: fork");
-		return 1;
-	}
-	if (child == 0) {
-		const char *step = NULL;
-
-		if (chdir(cwd) < 0 && chdir("/") < 0)
-			_exit(126);
-		if (caps_limit(caps_docker_default(), &step) < 0 ||
-		    setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0 ||
-		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install() < 0) {
-			fprintf(stderr, "hostctl: exec: %s: %s\n", step ? step : "drop privileges",
-				strerror(errno));
-			_exit(126);
-		}
-		execvpe(argv[i], argv + i, env);
-		fprintf(stderr, "hostctl: exec %s: %s\n", argv[i], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	return container_exec_in(target, argv + i, "hostctl");
 }

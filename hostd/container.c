@@ -553,3 +553,104 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 	}
 	return pid;
 }
+
+/* ---- joining a running container ------------------------------------------- */
+
+static const char *const ns_names[] = {"ipc", "uts", "net", "cgroup", "pid", "mnt"};
+
+static int read_env(pid_t pid, char *buf, size_t len, char **env, int max)
+{
+	char path[64];
+	ssize_t n;
+	int k = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	n = read_file(path, buf, len);
+	if (n < 0)
+		return -1;
+	for (char *p = buf; p < buf + n && k < max; p += strlen(p) + 1)
+		if (*p)
+			env[k++] = p;
+	env[k] = NULL;
+	return k;
+}
+
+int container_exec_in(pid_t target, char *const argv[], const char *prefix)
+{
+	static char envbuf[65536], cwd[4096];
+	char *env[256], path[128], line[256], cg[512] = "";
+	int status, fds[6];
+	unsigned uid = 0, gid = 0;
+	pid_t child;
+	FILE *f;
+
+	/* The container's user, environment, working directory and cgroup,
+	 * read before we leave the host's view. */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Uid: %u", &uid) == 1 ||
+			    sscanf(line, "Gid: %u", &gid) == 1)
+				continue;
+		fclose(f);
+	}
+	if (read_env(target, envbuf, sizeof(envbuf), env, 255) < 0) {
+		fprintf(stderr, "%s: read the container's environment: %s\n", prefix, strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
+	if (readlink(path, cwd, sizeof(cwd) - 1) < 0)
+		snprintf(cwd, sizeof(cwd), "/");
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)target);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "0::", 3)) {
+				line[strcspn(line, "\n")] = '\0';
+				snprintf(cg, sizeof(cg), "/sys/fs/cgroup%s/cgroup.procs", line + 3);
+			}
+		fclose(f);
+	}
+	for (int k = 0; k < 6; k++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)target, ns_names[k]);
+		if ((fds[k] = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			fprintf(stderr, "%s: open %s: %s\n", prefix, path, strerror(errno));
+			return 1;
+		}
+	}
+	/* Only where cgroup v2 is mounted at /sys/fs/cgroup (the appliance). */
+	if (cg[0] && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 &&
+	    write_file(cg, "0", 1, 0644) < 0)
+		fprintf(stderr, "%s: join cgroup %s: %s\n", prefix, cg, strerror(errno));
+	for (int k = 0; k < 6; k++)
+		if (setns(fds[k], 0) < 0) {
+			fprintf(stderr, "%s: join the container's %s namespace: %s\n",
+				prefix, ns_names[k], strerror(errno));
+			return 1;
+		}
+	/* The pid namespace applies to children: the command runs in one. */
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, "%s: fork: %s\n", prefix, strerror(errno));
+		return 1;
+	}
+	if (child == 0) {
+		const char *step = NULL;
+
+		if (chdir(cwd) < 0 && chdir("/") < 0)
+			_exit(126);
+		if (caps_limit(caps_docker_default(), &step) < 0 ||
+		    setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0 ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install() < 0) {
+			fprintf(stderr, "%s: exec: %s: %s\n", prefix, step ? step : "drop privileges",
+				strerror(errno));
+			_exit(126);
+		}
+		execvpe(argv[0], argv, env);
+		fprintf(stderr, "%s: exec %s: %s\n", prefix, argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}

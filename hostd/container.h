@@ -74,6 +74,14 @@ int container_write_etc(const struct container_spec *s, char *err, size_t errlen
 pid_t container_start(const struct container_spec *s, const char *prefix,
 		      int *exec_failed);
 
+/* Run argv inside the running container whose PID 1 is target (host pid):
+ * its cgroup and namespaces, user, environment and working directory, the
+ * same capabilities and seccomp filter. Forks once (the pid namespace
+ * applies to children) and returns the command's status as a shell
+ * would, 125-127 for failures (printed as "<prefix>: ..."). Changes the
+ * calling process's namespaces: call it in a child, never in hostd. */
+int container_exec_in(pid_t target, char *const argv[], const char *prefix);
+
 /* `hostd run [options] -- CMD...`: run one container to completion and
  * return its exit status the way a shell reports it (128+signal). */
 int container_run_main(int argc, char **argv);

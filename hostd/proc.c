@@ -136,6 +136,47 @@ int proc_adopt(struct proc *p, pid_t pid, int out_fd)
 	return 0;
 }
 
+int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg)
+{
+	int outp[2];
+	pid_t pid;
+
+	if (proc_register(p) < 0)
+		return -1;
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		log_sys("start %s: pipe", p->name);
+		proc_unregister(p);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_sys("start %s: fork", p->name);
+		close(outp[0]);
+		close(outp[1]);
+		proc_unregister(p);
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t all;
+		int null = open("/dev/null", O_RDWR);
+
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		for (int sg = 1; sg < NSIG; sg++)
+			signal(sg, SIG_DFL);
+		setsid();
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(outp[1], 1);
+		dup2(outp[1], 2);
+		_exit(fn(arg));
+	}
+	close(outp[1]);
+	p->pid = pid;
+	watch_output(p, outp[0]);
+	return 0;
+}
+
 int proc_spawn(struct proc *p, char *const argv[])
 {
 	int outp[2], errp[2], e = 0;

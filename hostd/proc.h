@@ -24,6 +24,8 @@ struct proc {
 };
 
 int proc_spawn(struct proc *p, char *const argv[]);
+/* Like proc_spawn, but the child runs fn(arg) and exits with its value. */
+int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg);
 /* Register a child started some other way (a container), with the read
  * end of its output pipe (or -1), so that proc_reap reports its end. */
 int proc_adopt(struct proc *p, pid_t pid, int out_fd);

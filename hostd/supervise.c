@@ -33,9 +33,16 @@
 #define MAX_CTRS 32
 #define LOG_CAP (1 << 20)
 
+enum health { H_NONE, H_STARTING, H_HEALTHY, H_UNHEALTHY };
+
 struct ctr {
 	struct plan plan;
 	enum ctr_state state;
+	/* Health: a probe runs inside the container every interval. */
+	enum health health;
+	int failing;
+	struct proc probe;
+	struct timer htimer, hkill;
 	struct proc proc;
 	int restarts, stopped_by_hand, last_status, has_run;
 	long long started_ms, finished_ms, backoff_ms;
@@ -100,6 +107,7 @@ static void log_sink(struct proc *p, const char *line)
 
 static void start_ctr(struct ctr *c);
 static void start_pending(void);
+static int has_health(const struct ctr *c);
 
 /* "hd-<network>": a bridge per compose network (names at most 15 bytes). */
 static void bridge_name(const char *net, char *buf, size_t len)
@@ -129,8 +137,16 @@ static int deps_ready(const struct ctr *c)
 			return -1;
 		switch (c->plan.deps[d].cond) {
 		case DEP_STARTED:
-		case DEP_HEALTHY:	/* health checks are not run yet: see below */
 			if (dep->state != CTR_RUNNING)
+				return 0;
+			break;
+		case DEP_HEALTHY:
+			if (!has_health(dep)) {
+				log_err("%s waits for %s to be healthy, but %s has no health check",
+					c->plan.service, dep->plan.service, dep->plan.service);
+				return -1;
+			}
+			if (dep->state != CTR_RUNNING || dep->health != H_HEALTHY)
 				return 0;
 			break;
 		case DEP_COMPLETED:
@@ -144,6 +160,118 @@ static int deps_ready(const struct ctr *c)
 }
 
 static void exited(struct proc *p, int status);
+
+/* ---- health checks ----------------------------------------------------------- */
+
+static const char *const health_names[] = {"none", "starting", "healthy", "unhealthy"};
+
+static int has_health(const struct ctr *c)
+{
+	return c->plan.nhealth_cmd || c->plan.health_shell;
+}
+
+/* In a child of hostd: run the check inside the container. */
+static int probe_main(void *arg)
+{
+	const struct ctr *c = arg;
+	char *argv[PLAN_MAX_ARGS + 1];
+
+	if (c->plan.health_shell) {
+		argv[0] = "/bin/sh";
+		argv[1] = "-c";
+		argv[2] = (char *)c->plan.health_shell;
+		argv[3] = NULL;
+	} else {
+		for (int i = 0; i <= c->plan.nhealth_cmd; i++)
+			argv[i] = (char *)c->plan.health_cmd[i];
+	}
+	return container_exec_in(c->proc.pid, argv, "health check");
+}
+
+static void probe_sink(struct proc *p, const char *line)
+{
+	(void)p;
+	(void)line;	/* a check's output is not kept (yet) */
+}
+
+static void health_stop(struct ctr *c)
+{
+	timer_cancel(&c->htimer);
+	timer_cancel(&c->hkill);
+	if (c->probe.pid)
+		kill(c->probe.pid, SIGKILL);
+	c->health = H_NONE;
+	c->failing = 0;
+}
+
+static void probe_exited(struct proc *p, int status)
+{
+	struct ctr *c = (struct ctr *)((char *)p - offsetof(struct ctr, probe));
+	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	timer_cancel(&c->hkill);
+	if (c->state != CTR_RUNNING || c->health == H_NONE)
+		return;
+	if (ok) {
+		c->failing = 0;
+		if (c->health != H_HEALTHY) {
+			log_info("%s is healthy", c->plan.service);
+			c->health = H_HEALTHY;
+			start_pending();
+		}
+	} else if (now_ms() - c->started_ms >= c->plan.health_start_ms || c->health == H_HEALTHY) {
+		/* Failures in the start period do not count (Docker's rule). */
+		if (++c->failing >= c->plan.health_retries && c->health != H_UNHEALTHY) {
+			char how[64];
+
+			proc_status_str(status, how, sizeof(how));
+			log_warn("%s is unhealthy: its check %s %d times in a row",
+				 c->plan.service, how, c->failing);
+			c->health = H_UNHEALTHY;
+		}
+	}
+	timer_arm(&c->htimer, c->plan.health_interval_ms);
+}
+
+static void probe_too_slow(struct timer *t)
+{
+	struct ctr *c = (struct ctr *)((char *)t - offsetof(struct ctr, hkill));
+
+	if (c->probe.pid)
+		kill(c->probe.pid, SIGKILL);	/* counted as a failure on exit */
+}
+
+static void probe_due(struct timer *t)
+{
+	struct ctr *c = (struct ctr *)((char *)t - offsetof(struct ctr, htimer));
+
+	if (c->state != CTR_RUNNING || !c->proc.pid)
+		return;
+	if (c->probe.pid) {	/* the last one is still running */
+		timer_arm(&c->htimer, c->plan.health_interval_ms);
+		return;
+	}
+	c->probe.name = c->plan.service;
+	c->probe.on_exit = probe_exited;
+	c->probe.sink = probe_sink;
+	c->hkill.cb = probe_too_slow;
+	if (proc_spawn_fn(&c->probe, probe_main, c) < 0) {
+		timer_arm(&c->htimer, c->plan.health_interval_ms);
+		return;
+	}
+	timer_arm(&c->hkill, c->plan.health_timeout_ms);
+}
+
+static void health_start(struct ctr *c)
+{
+	if (!has_health(c))
+		return;
+	c->health = H_STARTING;
+	c->failing = 0;
+	c->htimer.cb = probe_due;
+	/* The first check runs soon after start, then every interval. */
+	timer_arm(&c->htimer, c->plan.health_interval_ms < 1000 ? c->plan.health_interval_ms : 1000);
+}
 
 static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 		      size_t blen, char *why, size_t whylen)
@@ -299,6 +427,7 @@ static void start_ctr(struct ctr *c)
 	c->state = CTR_RUNNING;
 	c->has_run = 1;
 	log_info("%s started, pid %d", c->plan.service, (int)pid);
+	health_start(c);
 	start_pending();
 }
 
@@ -315,7 +444,7 @@ static void start_pending(void)
 			continue;
 		ready = deps_ready(c);
 		if (ready < 0) {
-			log_err("%s: a dependency is disabled; service disabled", c->plan.service);
+			log_err("%s: a dependency cannot be met; service disabled", c->plan.service);
 			c->state = CTR_DISABLED;
 		} else if (ready) {
 			start_ctr(c);
@@ -333,6 +462,7 @@ static void exited(struct proc *p, int status)
 	char how[64];
 
 	proc_status_str(status, how, sizeof(how));
+	health_stop(c);
 	c->last_status = status;
 	c->finished_ms = now_ms();
 	if (c->has_run && c->cgroup[0] && cgroup_remove(c->cgroup) < 0 && errno != ENOENT)
@@ -404,12 +534,6 @@ void supervise_stop_all(void (*done)(void))
 
 void supervise_start_all(void)
 {
-	for (int k = 0; k < norder; k++)
-		if (ctrs[order[k]].plan.ndeps &&
-		    ctrs[order[k]].plan.deps[0].cond == DEP_HEALTHY)
-			log_warn("%s: health checks are not run yet; service_healthy "
-				 "waits only for the dependency to start",
-				 ctrs[order[k]].plan.service);
 	start_pending();
 }
 
@@ -472,7 +596,10 @@ static void status_text(const struct ctr *c, char *buf, size_t len)
 	switch (c->state) {
 	case CTR_RUNNING:
 		age(now_ms() - c->started_ms, t, sizeof(t));
-		snprintf(buf, len, "Up %s", t);
+		snprintf(buf, len, "Up %s%s", t,
+			 c->health == H_HEALTHY ? " (healthy)" :
+			 c->health == H_UNHEALTHY ? " (unhealthy)" :
+			 c->health == H_STARTING ? " (health: starting)" : "");
 		break;
 	case CTR_RESTARTING:
 		age(now_ms() - c->finished_ms, t, sizeof(t));
@@ -523,11 +650,13 @@ int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t
 	       128 + WTERMSIG(c->last_status);
 	return snprintf(buf, len,
 			"[{\"Name\": \"%s\", \"State\": {\"Status\": \"%s\", \"Running\": %s, "
-			"\"Pid\": %d, \"ExitCode\": %d}, \"RestartCount\": %d, "
+			"\"Pid\": %d, \"ExitCode\": %d, \"Health\": {\"Status\": \"%s\", "
+			"\"FailingStreak\": %d}}, \"RestartCount\": %d, "
 			"\"Config\": {\"Image\": \"%s\"}, \"LogPath\": \"%s\"}]\n",
 			c->plan.service, state_names[c->state],
 			c->state == CTR_RUNNING ? "true" : "false", (int)c->proc.pid, code,
-			c->restarts, c->plan.image, c->log_path);
+			health_names[c->health], c->failing, c->restarts, c->plan.image,
+			c->log_path);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -584,6 +713,7 @@ int supervise_load(const char *plans_dir, const char *state_dir)
 		c->log_fd = -1;
 		c->timer.cb = restart_due;
 		c->proc.out.fd = -1;
+		c->probe.out.fd = -1;
 		snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", state_dir, c->plan.service);
 		snprintf(c->log_path, sizeof(c->log_path), "%s/logs/%s.log", state_dir,
 			 c->plan.service);

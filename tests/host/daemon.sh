@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 rfs=$work/rootfs
-mkdir -p "$rfs/bin" "$work/plans"
+mkdir -p "$rfs/bin" "$rfs/tmp" "$work/plans"
 cp /bin/busybox "$top/out/payload" "$rfs/bin/"
 for a in $("$rfs/bin/busybox" --list); do [ -e "$rfs/bin/$a" ] || ln -s busybox "$rfs/bin/$a"; done
 plan() { # plan NAME LINES...
@@ -32,6 +32,10 @@ plan web "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart unless-stoppe
 plan crash "cmd sh" "cmd -c" "cmd echo crashing; exit 3" "restart on-failure:2"
 plan orphan "cmd payload" "cmd wait" "depends_on nowhere service_started"
 printf 'version 1\nservice bad\nbogus 1\n' >"$work/plans/bad.plan"
+plan slowdb "cmd sh" "cmd -c" "cmd sleep 1; touch /tmp/ready; exec payload wait hostd-daemon-test" \
+	"restart always" "health_shell test -e /tmp/ready" "health_interval 200" "health_retries 3" "stop_grace 3000"
+plan app "cmd payload" "cmd wait" "cmd hostd-daemon-test" "depends_on slowdb service_healthy" "stop_grace 3000"
+plan nohc "cmd payload" "cmd wait" "depends_on web service_healthy"
 
 "$hostd" daemon --plans "$work/plans" --state "$work/state" >"$work/daemon.log" 2>&1 &
 dpid=$!
@@ -62,6 +66,12 @@ wait_for "db and web come up" sh -c "ctl() { '$hostd' ctl \"\$@\"; }; ctl ps | g
 check "a bad plan is reported with file and line" grep -q "bad.plan:3: unknown key 'bogus'; that service is disabled" "$work/daemon.log"
 check "a missing dependency disables only that service" grep -q 'stack: orphan depends on nowhere, which is not in the stack; orphan is disabled' "$work/daemon.log"
 check "db starts before web (depends_on)" sh -c "grep -n 'started, pid' '$work/daemon.log' | grep -E 'db|web' | head -1 | grep -q 'db started'"
+wait_for "slowdb becomes healthy" sh -c "'$hostd' ctl ps | grep '^slowdb ' | grep -q '(healthy)'"
+wait_for "app starts once slowdb is healthy" sh -c "'$hostd' ctl ps | grep -q '^app '"
+check "and not before" sh -c "grep -n 'slowdb is healthy\|app started' '$work/daemon.log' | head -1 | grep -q 'slowdb is healthy'"
+check "waiting on a service with no health check is refused" grep -q 'nohc waits for web to be healthy, but web has no health check' "$work/daemon.log"
+check "a failing check makes it unhealthy" "$hostd" ctl exec slowdb rm /tmp/ready
+wait_for "ps says (unhealthy), inspect counts the streak" sh -c "'$hostd' ctl ps | grep '^slowdb ' | grep -q '(unhealthy)' && '$hostd' ctl inspect slowdb | grep -q '\"Health\": {\"Status\": \"unhealthy\", \"FailingStreak\": [3-9]'"
 check "service output goes to its log" grep -qx 'ready hostd-daemon-test' "$work/state/logs/db.log"
 old=$(pid_of db)
 kill_host_pid db
@@ -111,7 +121,7 @@ wait_for "SIGTERM: hostd stops the stack and exits" sh -c "! kill -0 $dpid"
 wait "$dpid"
 check "it exited 0" test $? = 0
 dpid=
-check "web was stopped before db (reverse order)" sh -c "grep -n 'stopped (' '$work/daemon.log' | tail -2 | head -1 | grep -q 'web stopped'"
+check "web was stopped before db, app before slowdb (reverse order)" sh -c "w=\$(grep -n 'web stopped (' '$work/daemon.log' | tail -1 | cut -d: -f1); d=\$(grep -n 'db stopped (' '$work/daemon.log' | grep -v slowdb | tail -1 | cut -d: -f1); a=\$(grep -n 'app stopped (' '$work/daemon.log' | tail -1 | cut -d: -f1); s=\$(grep -n 'slowdb stopped (' '$work/daemon.log' | tail -1 | cut -d: -f1); test \"\$w\" -lt \"\$d\" && test \"\$a\" -lt \"\$s\""
 check "no container process is left" sh -c "! pgrep -f 'payload wai[t] hostd-daemon-test'"
 check "no mount is left" sh -c "! grep -q '$work' /proc/mounts"
 check "the control socket is removed" test ! -e "$HOSTD_SOCKET"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "clientcmd.h"
 #include "log.h"
+#include "plan.h"
 #include "loop.h"
 #include "supervise.h"
 #include "util.h"
@@ -44,6 +46,24 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 	if (!strcmp(verb, "ps") && (n == 1 || (n == 2 && !strcmp(arg, "-a")))) {
 		r = (size_t)snprintf(out, len, "0\n");
 		return r + supervise_ps(out + r, len - r, n == 2);
+	}
+	if (!strcmp(verb, "kill")) {
+		int sig = SIGKILL;
+
+		/* kill NAME [SIGNAL] */
+		if (n < 2 || (n == 3 && (sig = plan_signal(extra)) < 0))
+			return (size_t)snprintf(out, len, "1\nkill takes a container name and "
+						"an optional signal (KILL, TERM, HUP, 9 ...)\n");
+		if (supervise_kill(arg, sig, err, sizeof(err)) < 0)
+			return (size_t)snprintf(out, len, "1\n%s\n", err);
+		return (size_t)snprintf(out, len, "0\n%s\n", arg);
+	}
+	if (!strcmp(verb, "restart")) {
+		if (n != 2)
+			return (size_t)snprintf(out, len, "1\nrestart takes one container name\n");
+		if (supervise_restart(arg, err, sizeof(err)) < 0)
+			return (size_t)snprintf(out, len, "1\n%s\n", err);
+		return (size_t)snprintf(out, len, "0\n%s\n", arg);
 	}
 	if (!strcmp(verb, "stop") || !strcmp(verb, "start") || !strcmp(verb, "inspect")) {
 		int ok;
@@ -216,7 +236,8 @@ static int request(const char *path, const char *req, size_t n)
 int ctl_client_main(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: hostctl ps [-a] | start NAME | stop NAME | inspect NAME\n"
+		"usage: hostctl ps [-a] | start NAME | stop NAME | restart NAME\n"
+		"               kill [-s SIGNAL] NAME | inspect NAME\n"
 		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n";
 	const char *path = getenv("HOSTD_SOCKET");
 	char req[REQ_MAX];
@@ -254,6 +275,15 @@ int ctl_client_main(int argc, char **argv)
 		}
 		return logs ? clientcmd_logs(argc - 1, argv + 1, reply + 2) :
 			      clientcmd_exec(argc - 1, argv + 1, reply + 2);
+	}
+	if (!strcmp(argv[1], "kill") && argc == 5 &&
+	    (!strcmp(argv[2], "-s") || !strcmp(argv[2], "--signal"))) {
+		/* Docker's order (kill -s SIG NAME) to the request's (kill NAME SIG). */
+		char *sig = argv[3];
+
+		argv[2] = argv[4];
+		argv[3] = sig;
+		argc = 4;
 	}
 	for (int i = 1; i < argc; i++) {
 		int w = snprintf(req + n, sizeof(req) - n, "%s%s", i > 1 ? " " : "", argv[i]);

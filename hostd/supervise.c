@@ -44,7 +44,7 @@ struct ctr {
 	struct proc probe;
 	struct timer htimer, hkill;
 	struct proc proc;
-	int restarts, stopped_by_hand, last_status, has_run;
+	int restarts, stopped_by_hand, last_status, has_run, restart_asked;
 	long long started_ms, finished_ms, backoff_ms;
 	struct timer timer;		/* restart pause or stop grace */
 	int log_fd;
@@ -471,8 +471,15 @@ static void exited(struct proc *p, int status)
 		timer_cancel(&c->timer);
 		c->state = CTR_EXITED;
 		log_info("%s stopped (%s)", c->plan.service, how);
-		if (stopping_all)
+		if (stopping_all) {
 			stop_next();
+		} else if (c->restart_asked) {
+			c->restart_asked = 0;
+			c->stopped_by_hand = 0;
+			c->state = CTR_CREATED;
+			c->backoff_ms = 0;
+			start_pending();
+		}
 		return;
 	}
 	if (policy_should_restart(c->plan.restart, c->plan.restart_max, status,
@@ -571,6 +578,47 @@ int supervise_start(const char *name, char *err, size_t errlen)
 		c->backoff_ms = 0;
 		if (deps_ready(c) > 0)
 			start_ctr(c);
+	}
+	return 0;
+}
+
+int supervise_restart(const char *name, char *err, size_t errlen)
+{
+	struct ctr *c = find(name);
+
+	if (!c) {
+		snprintf(err, errlen, "no such container: %s", name);
+		return -1;
+	}
+	if (c->state == CTR_DISABLED) {
+		snprintf(err, errlen, "%s is disabled (see hostd's log)", name);
+		return -1;
+	}
+	if (c->state == CTR_RUNNING) {
+		c->restart_asked = 1;
+		stop_ctr(c);
+		return 0;
+	}
+	return supervise_start(name, err, errlen);
+}
+
+int supervise_kill(const char *name, int sig, char *err, size_t errlen)
+{
+	struct ctr *c = find(name);
+
+	if (!c) {
+		snprintf(err, errlen, "no such container: %s", name);
+		return -1;
+	}
+	if (!c->proc.pid || (c->state != CTR_RUNNING && c->state != CTR_STOPPING)) {
+		snprintf(err, errlen, "container %s is not running", name);
+		return -1;
+	}
+	if (sig == SIGKILL)
+		c->stopped_by_hand = 1;
+	if (kill(c->proc.pid, sig) < 0) {
+		snprintf(err, errlen, "kill %s: %s", name, strerror(errno));
+		return -1;
 	}
 	return 0;
 }

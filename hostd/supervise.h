@@ -26,6 +26,11 @@ void supervise_stop_all(void (*done)(void));
  * one-line reason in err. */
 int supervise_stop(const char *name, char *err, size_t errlen);
 int supervise_start(const char *name, char *err, size_t errlen);
+/* Stop gracefully, then start again (hostctl restart). */
+int supervise_restart(const char *name, char *err, size_t errlen);
+/* Send sig to the container's PID 1; SIGKILL also counts as a manual stop,
+ * as `docker kill` does. */
+int supervise_kill(const char *name, int sig, char *err, size_t errlen);
 /* Write `ps` (or `ps -a`) / inspect output into buf; returns its length. */
 size_t supervise_ps(char *buf, size_t len, int all);
 int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen);

@@ -92,6 +92,12 @@ kill_host_pid db
 wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready hostd-daemon-test' '$work/follow') -ge 2"
 kill "$follower"
 wait_for "db runs again" sh -c "'$hostd' ctl inspect db | grep -q '\"Running\": true'"
+before=$(pid_of web)
+check "hostctl restart web" ctl restart web
+wait_for "web comes back with a new pid" sh -c "j=\$('$hostd' ctl inspect web); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $before,'"
+check "hostctl kill -s HUP: the signal reaches PID 1, the policy restarts it" ctl kill -s HUP db
+wait_for "db restarted after the HUP" sh -c "'$hostd' ctl inspect db | grep -q '\"RestartCount\": [2-9]' && '$hostd' ctl inspect db | grep -q '\"Running\": true'"
+check "hostctl kill with a bad signal is refused" sh -c "'$hostd' ctl kill -s BOGUS db 2>&1 | grep -q 'optional signal'"
 check "hostctl stop web" ctl stop web
 wait_for "web is stopped" sh -c "'$hostd' ctl ps -a | grep '^web ' | grep -q 'Exited (0)'"
 sleep 1.5	# longer than the first restart pause: it must not come back

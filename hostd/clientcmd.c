@@ -1,6 +1,7 @@
 /* clientcmd: see clientcmd.h. */
 #include "clientcmd.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -206,4 +207,53 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 		return 1;
 	}
 	return container_exec_in(target, argv + i, "hostctl");
+}
+
+/* ---- top -------------------------------------------------------------------- */
+
+int clientcmd_top(const char *inspect_json)
+{
+	char pidtxt[16], path[300], want[64], ns[64];
+	struct dirent *de;
+	pid_t target;
+	DIR *d;
+
+	if (clientcmd_json_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
+	    (target = (pid_t)atoi(pidtxt)) <= 0) {
+		fprintf(stderr, "hostctl: the container is not running\n");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)target);
+	if (readlink(path, want, sizeof(want)) < 0) {
+		fprintf(stderr, "hostctl: read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (!(d = opendir("/proc"))) {
+		perror("hostctl: /proc");
+		return 1;
+	}
+	printf("%-8s %-8s %s\n", "PID", "UID", "CMD");
+	while ((de = readdir(d))) {
+		char cmd[4096], status[2048], *uid;
+		ssize_t n;
+		ssize_t l;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
+		l = readlink(path, ns, sizeof(ns));
+		if (l < 0 || (size_t)l != strlen(want) || strncmp(ns, want, (size_t)l))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		n = read_file(path, cmd, sizeof(cmd));
+		for (ssize_t i = 0; i + 1 < n; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		snprintf(path, sizeof(path), "/proc/%s/status", de->d_name);
+		if (read_file(path, status, sizeof(status)) < 0 || !(uid = strstr(status, "Uid:\t")))
+			continue;
+		printf("%-8s %-8d %s\n", de->d_name, atoi(uid + 5), n > 0 ? cmd : "");
+	}
+	closedir(d);
+	return 0;
 }

@@ -10,6 +10,8 @@
 /* argv[0] is the verb. inspect_json is hostd's `inspect` reply. */
 int clientcmd_logs(int argc, char **argv, const char *inspect_json);
 int clientcmd_exec(int argc, char **argv, const char *inspect_json);
+/* `hostctl top NAME`: the processes in the container's pid namespace. */
+int clientcmd_top(const char *inspect_json);
 
 /* Pure: the value of "Key": in a flat JSON reply, as text (numbers and
  * strings without quotes). Returns 0 or -1. */

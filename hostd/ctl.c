@@ -47,6 +47,10 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 		r = (size_t)snprintf(out, len, "0\n");
 		return r + supervise_ps(out + r, len - r, n == 2);
 	}
+	if (!strcmp(verb, "stats") && n == 1) {
+		r = (size_t)snprintf(out, len, "0\n");
+		return r + supervise_stats(out + r, len - r);
+	}
 	if (!strcmp(verb, "kill")) {
 		int sig = SIGKILL;
 
@@ -233,12 +237,113 @@ static int request(const char *path, const char *req, size_t n)
 	return reply[0] - '0';
 }
 
+/* One sample of every running container's figures, into rows. */
+struct srow {
+	char name[64];
+	double cpu, mem, lim, pids, rx, tx;	/* -1: not available */
+};
+
+static int sample(const char *path, struct srow *rows, int max)
+{
+	static const char req[] = "stats\n";
+	int n = 0;
+
+	if (request(path, req, sizeof(req) - 1) != 0)
+		return -1;
+	for (char *line = reply + 2; *line && n < max;) {
+		char *nl = strchr(line, '\n'), f[6][32];
+		struct srow *r = &rows[n];
+
+		if (nl)
+			*nl = '\0';
+		if (sscanf(line, "%63s %31s %31s %31s %31s %31s %31s", r->name, f[0], f[1], f[2],
+			   f[3], f[4], f[5]) == 7) {
+			double *v[6] = {&r->cpu, &r->mem, &r->lim, &r->pids, &r->rx, &r->tx};
+
+			for (int k = 0; k < 6; k++)
+				*v[k] = (f[k][0] >= '0' && f[k][0] <= '9') ? strtod(f[k], NULL) : -1;
+			n++;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return n;
+}
+
+static void human(double b, char *out, size_t len)
+{
+	static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	int i = 0;
+
+	if (b < 0) {
+		snprintf(out, len, "-");
+		return;
+	}
+	while (b >= 1024 && i < 4)
+		b /= 1024, i++;
+	snprintf(out, len, i ? "%.2f%s" : "%.0f%s", b, u[i]);
+}
+
+/* `hostctl stats [--no-stream]`: CPU % over one second, as docker stats. */
+static int stats_main(const char *path, int argc, char **argv)
+{
+	int stream = isatty(1), nb;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--no-stream")) {
+			fprintf(stderr, "hostctl: stats: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+		stream = 0;
+	}
+	do {
+		struct srow a[64], b[64];
+		int na = sample(path, a, 64);
+
+		if (na < 0)
+			return 1;
+		sleep(1);
+		if ((nb = sample(path, b, 64)) < 0)
+			return 1;
+		if (stream)
+			printf("\033[2J\033[H");
+		printf("%-14s %8s %22s %7s %8s %20s\n", "NAME", "CPU %", "MEM USAGE / LIMIT",
+		       "MEM %", "PIDS", "NET I/O");
+		for (int i = 0; i < nb; i++) {
+			char mem[16], lim[16], rx[16], tx[16], cpu[16] = "-", pct[16] = "-",
+			     pids[16] = "-", col[40];
+
+			for (int j = 0; j < na; j++)
+				if (!strcmp(a[j].name, b[i].name) && a[j].cpu >= 0 && b[i].cpu >= 0)
+					snprintf(cpu, sizeof(cpu), "%.2f%%", (b[i].cpu - a[j].cpu) / 1e4);
+			human(b[i].mem, mem, sizeof(mem));
+			if (b[i].lim < 0)
+				snprintf(lim, sizeof(lim), "%s", b[i].mem < 0 ? "-" : "max");
+			else
+				human(b[i].lim, lim, sizeof(lim));
+			if (b[i].mem >= 0 && b[i].lim > 0)
+				snprintf(pct, sizeof(pct), "%.2f%%", 100 * b[i].mem / b[i].lim);
+			if (b[i].pids >= 0)
+				snprintf(pids, sizeof(pids), "%.0f", b[i].pids);
+			human(b[i].rx, rx, sizeof(rx));
+			human(b[i].tx, tx, sizeof(tx));
+			snprintf(col, sizeof(col), "%s / %s", mem, lim);
+			printf("%-14s %8s %22s %7s %8s %9s / %-9s\n", b[i].name, cpu, col, pct, pids,
+			       rx, tx);
+		}
+		fflush(stdout);
+	} while (stream);
+	return 0;
+}
+
 int ctl_client_main(int argc, char **argv)
 {
 	static const char usage[] =
 		"usage: hostctl ps [-a] | start NAME | stop NAME | restart NAME\n"
 		"               kill [-s SIGNAL] NAME | inspect NAME\n"
-		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n";
+		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n"
+		"               top NAME | stats [--no-stream]\n";
 	const char *path = getenv("HOSTD_SOCKET");
 	char req[REQ_MAX];
 	size_t n = 0;
@@ -250,12 +355,14 @@ int ctl_client_main(int argc, char **argv)
 	}
 	if (!path)
 		path = CTL_SOCKET_DEFAULT;
-	if (!strcmp(argv[1], "logs") || !strcmp(argv[1], "exec")) {
+	if (!strcmp(argv[1], "stats"))
+		return stats_main(path, argc, argv);
+	if (!strcmp(argv[1], "logs") || !strcmp(argv[1], "exec") || !strcmp(argv[1], "top")) {
 		/* Ask hostd where the container is; the rest happens here. */
 		int logs = !strcmp(argv[1], "logs"), k = 2;
 		const char *name;
 
-		if (logs)
+		if (logs || !strcmp(argv[1], "top"))
 			name = argv[argc - 1];
 		else {
 			while (k < argc && argv[k][0] == '-')
@@ -273,6 +380,8 @@ int ctl_client_main(int argc, char **argv)
 				fprintf(stderr, "hostctl: %s", reply + 2);
 			return 1;
 		}
+		if (!strcmp(argv[1], "top"))
+			return clientcmd_top(reply + 2);
 		return logs ? clientcmd_logs(argc - 1, argv + 1, reply + 2) :
 			      clientcmd_exec(argc - 1, argv + 1, reply + 2);
 	}

@@ -707,6 +707,65 @@ int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t
 			c->log_path);
 }
 
+/* One number from a cgroup or sysfs file: the whole file, or the value
+ * after "key " in a flat keyed file; "-" when it cannot be read. */
+static void figure(const char *path, const char *key, char *out, size_t len)
+{
+	char buf[2048], *p = buf;
+
+	snprintf(out, len, "-");
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return;
+	if (key) {
+		size_t k = strlen(key);
+		char *line = buf;
+
+		p = NULL;
+		while (line && *line) {
+			if (!strncmp(line, key, k) && line[k] == ' ') {
+				p = line + k + 1;
+				break;
+			}
+			if ((line = strchr(line, '\n')))
+				line++;
+		}
+		if (!p)
+			return;
+	}
+	snprintf(out, len, "%.*s", (int)strcspn(p, " \n"), p);
+	if (!out[0])
+		snprintf(out, len, "-");
+}
+
+size_t supervise_stats(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < norder && n < len; k++) {
+		const struct ctr *c = &ctrs[order[k]];
+		char cpu[32], mem[32], lim[32], pids[32], rx[32], tx[32], path[600];
+
+		if (c->state != CTR_RUNNING)
+			continue;
+		snprintf(path, sizeof(path), "%s/cpu.stat", c->cgroup);
+		figure(c->cgroup[0] ? path : "", "usage_usec", cpu, sizeof(cpu));
+		snprintf(path, sizeof(path), "%s/memory.current", c->cgroup);
+		figure(c->cgroup[0] ? path : "", NULL, mem, sizeof(mem));
+		snprintf(path, sizeof(path), "%s/memory.max", c->cgroup);
+		figure(c->cgroup[0] ? path : "", NULL, lim, sizeof(lim));
+		snprintf(path, sizeof(path), "%s/pids.current", c->cgroup);
+		figure(c->cgroup[0] ? path : "", NULL, pids, sizeof(pids));
+		/* The host end of the veth: what it receives, the container sent. */
+		snprintf(path, sizeof(path), "/sys/class/net/hd%d/statistics/tx_bytes", (int)c->proc.pid);
+		figure(path, NULL, rx, sizeof(rx));
+		snprintf(path, sizeof(path), "/sys/class/net/hd%d/statistics/rx_bytes", (int)c->proc.pid);
+		figure(path, NULL, tx, sizeof(tx));
+		n += (size_t)snprintf(buf + n, len - n, "%s %s %s %s %s %s %s\n", c->plan.service,
+				      cpu, mem, lim, pids, rx, tx);
+	}
+	return n < len ? n : len - 1;
+}
+
 /* ---- loading ---------------------------------------------------------------- */
 
 static int by_name(const void *a, const void *b)

@@ -35,6 +35,11 @@ int supervise_kill(const char *name, int sig, char *err, size_t errlen);
 size_t supervise_ps(char *buf, size_t len, int all);
 int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen);
 
+/* Raw figures for `hostctl stats`: one line per running container,
+ * "NAME CPU_USEC MEM_BYTES MEM_LIMIT PIDS NET_RX NET_TX", "-" where a
+ * figure is not available (no cgroup v2 here). */
+size_t supervise_stats(char *buf, size_t len);
+
 const char *ctr_state_name(enum ctr_state s);
 
 /* `hostd daemon --plans DIR --state DIR`: host mode. */

@@ -92,6 +92,8 @@ kill_host_pid db
 wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready hostd-daemon-test' '$work/follow') -ge 2"
 kill "$follower"
 wait_for "db runs again" sh -c "'$hostd' ctl inspect db | grep -q '\"Running\": true'"
+check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait hostd-daemon-test\""
+check "hostctl stats --no-stream has a row per running container" sh -c "out=\$('$hostd' ctl stats --no-stream); echo \"\$out\" | head -1 | grep -q 'NAME.*CPU %.*MEM USAGE / LIMIT' && echo \"\$out\" | grep -q '^db ' && echo \"\$out\" | grep -q '^web '"
 before=$(pid_of web)
 check "hostctl restart web" ctl restart web
 wait_for "web comes back with a new pid" sh -c "j=\$('$hostd' ctl inspect web); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $before,'"

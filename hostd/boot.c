@@ -27,6 +27,7 @@
 
 #include "cgroup.h"
 #include "conf.h"
+#include "ctl.h"
 #include "dhcp.h"
 #include "disk.h"
 #include "log.h"
@@ -35,6 +36,7 @@
 #include "net.h"
 #include "power.h"
 #include "proc.h"
+#include "supervise.h"
 #include "svc.h"
 #include "util.h"
 
@@ -61,6 +63,7 @@ static struct timer stop_timer;
 static const char *stop_deferred;	/* why, while a disk job finishes */
 
 static void shutdown_begin(const char *why);
+static void stop_the_rest(void);
 static void phase_ssh(void);
 
 
@@ -237,6 +240,16 @@ static void phase_ssh(void)
 
 /* The disk phase has ended (mounted or not): a power-off that came in
  * while e2fsck or mke2fs was running can go ahead now. */
+/* Phase 7: the stack. Its volumes live on the data disk, so it comes after
+ * the disk phase; container state is per boot, in /run/hostd. */
+static void phase_stack(void)
+{
+	if (ctl_listen(CTL_SOCKET_DEFAULT) < 0)
+		log_err("no control socket: hostctl will not work this boot");
+	supervise_load(PLANS_DIR, "/run/hostd");
+	supervise_start_all();
+}
+
 static void disk_phase_over(void)
 {
 	step_done(STEP_DISK);
@@ -245,6 +258,7 @@ static void disk_phase_over(void)
 		return;
 	}
 	phase_ssh();
+	phase_stack();
 }
 
 static void disk_mount(int read_only)
@@ -460,6 +474,13 @@ static void shutdown_begin(const char *why)
 	stopping = 1;
 	log_info("power-off requested (%s): stopping services", why);
 	disk_stop_waiting();
+	/* The stack first, in reverse dependency order, each with its own
+	 * stop signal and grace period; then everything else. */
+	supervise_stop_all(stop_the_rest);
+}
+
+static void stop_the_rest(void)
+{
 	svc_stop(&sshd, 0);	/* the SIGTERM to everyone below reaches it */
 	if (kill(-1, SIGTERM) < 0) {
 		if (errno == ESRCH)

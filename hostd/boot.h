@@ -5,6 +5,7 @@
 
 #define HOSTD_VERSION "0.1.0"
 #define APPLIANCE_CONF "/etc/hostd/appliance.conf"
+#define PLANS_DIR "/etc/hostd/plans"
 
 void boot_main(void) __attribute__((noreturn));
 

@@ -11,7 +11,7 @@ root=$out/initramfs
 rm -rf "$root"
 mkdir -p "$root"
 cd "$root"
-mkdir -p bin sbin usr/bin usr/sbin lib lib64 etc/hostd root/.ssh \
+mkdir -p bin sbin usr/bin usr/sbin lib lib64 etc/hostd/plans root/.ssh \
 	dev proc sys run tmp home var
 chmod 700 root root/.ssh
 chmod 1777 tmp
@@ -19,6 +19,7 @@ ln -s ../run var/run
 ln -s /proc/self/mounts etc/mtab
 
 install -m 755 "$out/hostd" init
+ln -s /init usr/bin/hostctl
 install -m 755 /bin/busybox bin/busybox
 for app in $(bin/busybox --list-full); do
 	[ -e "$app" ] || [ -L "$app" ] || ln -s /bin/busybox "$app"

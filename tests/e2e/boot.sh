@@ -69,6 +69,9 @@ check "data disk is ext4 on /home/$login/data" on_vm "grep -q '^/dev/vda /home/$
 check "pivot_root works in a new mount namespace (root is off rootfs)" on_vm 'unshare -m sh -c "mkdir -p /tmp/nr && mount -t tmpfs nr /tmp/nr && mkdir /tmp/nr/old && cd /tmp/nr && pivot_root . old"'
 check "eth0 got an address by DHCP" on_vm 'ip -4 addr show eth0 | grep -q "inet 10.0.2.15/24"'
 check "hostd log file in /run" on_vm 'grep -q "hostd: ready" /run/hostd.log'
+check "hostd's supervisor is up: hostctl answers" on_vm 'hostctl ps -a | head -1 | grep -q "^NAMES "'
+check "its control socket is root's only (0600)" on_vm 'test "$(stat -c %a /run/hostd/hostd.sock)" = 600'
+check "hostctl names an unknown container in one line" on_vm 'test "$(hostctl stop nope 2>&1)" = "hostctl: no such container: nope"'
 # Limits can only be checked here: the build machine's cgroup v2 has no
 # controllers. A busybox root and the static test payload, made in the VM.
 check "a busybox root for test containers" on_vm 'mkdir -p /tmp/r/bin && cp /bin/busybox /tmp/r/bin/ && for a in sh cat sleep; do ln -s busybox /tmp/r/bin/$a; done'

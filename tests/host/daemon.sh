@@ -91,14 +91,14 @@ wait_for "logs -f prints the current log" grep -q 'ready hostd-daemon-test' "$wo
 kill_host_pid db
 wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready hostd-daemon-test' '$work/follow') -ge 2"
 kill "$follower"
-wait_for "db runs again" sh -c "'$hostd' ctl inspect db | grep -q '\"Running\": true'"
+wait_for "db runs again" sh -c "j=\$('$hostd' ctl inspect db); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $victim,'"
 check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait hostd-daemon-test\""
 check "hostctl stats --no-stream has a row per running container" sh -c "out=\$('$hostd' ctl stats --no-stream); echo \"\$out\" | head -1 | grep -q 'NAME.*CPU %.*MEM USAGE / LIMIT' && echo \"\$out\" | grep -q '^db ' && echo \"\$out\" | grep -q '^web '"
 before=$(pid_of web)
 check "hostctl restart web" ctl restart web
 wait_for "web comes back with a new pid" sh -c "j=\$('$hostd' ctl inspect web); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $before,'"
 check "hostctl kill -s HUP: the signal reaches PID 1, the policy restarts it" ctl kill -s HUP db
-wait_for "db restarted after the HUP" sh -c "'$hostd' ctl inspect db | grep -q '\"RestartCount\": [2-9]' && '$hostd' ctl inspect db | grep -q '\"Running\": true'"
+wait_for "db restarted after the HUP" sh -c "j=\$('$hostd' ctl inspect db); echo \"\$j\" | grep -q '\"RestartCount\": [2-9]' && echo \"\$j\" | grep -q '\"Running\": true'"
 check "hostctl kill with a bad signal is refused" sh -c "'$hostd' ctl kill -s BOGUS db 2>&1 | grep -q 'optional signal'"
 check "hostctl stop web" ctl stop web
 wait_for "web is stopped" sh -c "'$hostd' ctl ps -a | grep '^web ' | grep -q 'Exited (0)'"

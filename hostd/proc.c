@@ -72,11 +72,10 @@ static void out_ready(struct watch *w, uint32_t events)
 
 /* In the child: undo what PID 1 set up for itself, then exec. Only
  * async-signal-safe calls from here on. */
-static void child(char *const argv[], int out, int errw)
+static void child_reset(int out)
 {
 	sigset_t all;
 	int null = open("/dev/null", O_RDWR);
-	int e;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -87,6 +86,13 @@ static void child(char *const argv[], int out, int errw)
 		dup2(null, 0);
 	dup2(out, 1);
 	dup2(out, 2);
+}
+
+static void child(char *const argv[], int out, int errw)
+{
+	int e;
+
+	child_reset(out);
 	execve(argv[0], argv, environ);
 	e = errno;
 	if (write(errw, &e, sizeof(e)) < 0)
@@ -157,18 +163,7 @@ int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg)
 		return -1;
 	}
 	if (pid == 0) {
-		sigset_t all;
-		int null = open("/dev/null", O_RDWR);
-
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		for (int sg = 1; sg < NSIG; sg++)
-			signal(sg, SIG_DFL);
-		setsid();
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(outp[1], 1);
-		dup2(outp[1], 2);
+		child_reset(outp[1]);
 		_exit(fn(arg));
 	}
 	close(outp[1]);

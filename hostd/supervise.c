@@ -546,14 +546,26 @@ void supervise_start_all(void)
 
 /* ---- hostctl's verbs -------------------------------------------------------- */
 
-int supervise_stop(const char *name, char *err, size_t errlen)
+/* The container a hostctl verb names, or NULL with the reason in err. */
+static struct ctr *lookup(const char *name, int enabled_only, char *err, size_t errlen)
 {
 	struct ctr *c = find(name);
 
-	if (!c) {
+	if (!c)
 		snprintf(err, errlen, "no such container: %s", name);
+	else if (enabled_only && c->state == CTR_DISABLED)
+		snprintf(err, errlen, "%s is disabled (see hostd's log)", name);
+	else
+		return c;
+	return NULL;
+}
+
+int supervise_stop(const char *name, char *err, size_t errlen)
+{
+	struct ctr *c = lookup(name, 0, err, errlen);
+
+	if (!c)
 		return -1;
-	}
 	c->stopped_by_hand = 1;
 	if (c->state == CTR_RUNNING || c->state == CTR_RESTARTING || c->state == CTR_CREATED)
 		stop_ctr(c);
@@ -562,16 +574,10 @@ int supervise_stop(const char *name, char *err, size_t errlen)
 
 int supervise_start(const char *name, char *err, size_t errlen)
 {
-	struct ctr *c = find(name);
+	struct ctr *c = lookup(name, 1, err, errlen);
 
-	if (!c) {
-		snprintf(err, errlen, "no such container: %s", name);
+	if (!c)
 		return -1;
-	}
-	if (c->state == CTR_DISABLED) {
-		snprintf(err, errlen, "%s is disabled (see hostd's log)", name);
-		return -1;
-	}
 	c->stopped_by_hand = 0;
 	if (c->state == CTR_EXITED || c->state == CTR_CREATED) {
 		c->state = CTR_CREATED;
@@ -584,16 +590,10 @@ int supervise_start(const char *name, char *err, size_t errlen)
 
 int supervise_restart(const char *name, char *err, size_t errlen)
 {
-	struct ctr *c = find(name);
+	struct ctr *c = lookup(name, 1, err, errlen);
 
-	if (!c) {
-		snprintf(err, errlen, "no such container: %s", name);
+	if (!c)
 		return -1;
-	}
-	if (c->state == CTR_DISABLED) {
-		snprintf(err, errlen, "%s is disabled (see hostd's log)", name);
-		return -1;
-	}
 	if (c->state == CTR_RUNNING) {
 		c->restart_asked = 1;
 		stop_ctr(c);
@@ -604,12 +604,10 @@ int supervise_restart(const char *name, char *err, size_t errlen)
 
 int supervise_kill(const char *name, int sig, char *err, size_t errlen)
 {
-	struct ctr *c = find(name);
+	struct ctr *c = lookup(name, 0, err, errlen);
 
-	if (!c) {
-		snprintf(err, errlen, "no such container: %s", name);
+	if (!c)
 		return -1;
-	}
 	if (!c->proc.pid || (c->state != CTR_RUNNING && c->state != CTR_STOPPING)) {
 		snprintf(err, errlen, "container %s is not running", name);
 		return -1;
@@ -687,13 +685,11 @@ size_t supervise_ps(char *buf, size_t len, int all)
 
 int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen)
 {
-	const struct ctr *c = find(name);
+	const struct ctr *c = lookup(name, 0, err, errlen);
 	int code;
 
-	if (!c) {
-		snprintf(err, errlen, "no such container: %s", name);
+	if (!c)
 		return -1;
-	}
 	code = WIFEXITED(c->last_status) ? WEXITSTATUS(c->last_status) :
 	       128 + WTERMSIG(c->last_status);
 	return snprintf(buf, len,

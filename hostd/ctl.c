@@ -37,15 +37,34 @@ static char reply[REPLY_MAX];
 
 size_t ctl_handle(const char *req, char *out, size_t len)
 {
-	char verb[32] = "", arg[256] = "", extra[8] = "", err[300];
-	int n = sscanf(req, "%31s %255s %7s", verb, arg, extra);
+	char verb[32] = "", arg[256] = "", extra[64] = "", err[300], more[8] = "";
+	int n = sscanf(req, "%31s %255s %63s %7s", verb, arg, extra, more);
 	size_t r;
 
 	if (n < 1)
 		return (size_t)snprintf(out, len, "1\nempty request\n");
+	if (n > 3)
+		return (size_t)snprintf(out, len, "1\ntoo many words in '%.40s'\n", req);
 	if (!strcmp(verb, "ps") && (n == 1 || (n == 2 && !strcmp(arg, "-a")))) {
 		r = (size_t)snprintf(out, len, "0\n");
 		return r + supervise_ps(out + r, len - r, n == 2);
+	}
+	if (!strcmp(verb, "images") && n == 1) {
+		r = (size_t)snprintf(out, len, "0\n");
+		return r + supervise_images(out + r, len - r);
+	}
+	if (!strcmp(verb, "network") && n >= 2) {
+		if (!strcmp(arg, "ls") && n == 2) {
+			r = (size_t)snprintf(out, len, "0\n");
+			return r + supervise_networks(out + r, len - r);
+		}
+		if (!strcmp(arg, "inspect") && n == 3) {
+			r = (size_t)snprintf(out, len, "0\n");
+			if (supervise_network_inspect(extra, out + r, len - r, err, sizeof(err)) >= 0)
+				return strlen(out);
+			return (size_t)snprintf(out, len, "1\n%s\n", err);
+		}
+		return (size_t)snprintf(out, len, "1\nnetwork takes ls, or inspect NAME\n");
 	}
 	if (!strcmp(verb, "stats") && n == 1) {
 		r = (size_t)snprintf(out, len, "0\n");
@@ -343,7 +362,8 @@ int ctl_client_main(int argc, char **argv)
 		"usage: hostctl ps [-a] | start NAME | stop NAME | restart NAME\n"
 		"               kill [-s SIGNAL] NAME | inspect NAME\n"
 		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n"
-		"               top NAME | stats [--no-stream]\n";
+		"               top NAME | stats [--no-stream] | images\n"
+		"               network ls | network inspect NAME\n";
 	const char *path = getenv("HOSTD_SOCKET");
 	char req[REQ_MAX];
 	size_t n = 0;

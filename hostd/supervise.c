@@ -762,6 +762,116 @@ size_t supervise_stats(char *buf, size_t len)
 	return n < len ? n : len - 1;
 }
 
+static long long layer_bytes(const char *path)
+{
+	struct stat st;
+
+	/* A squashfs file's size; a directory layer counts as 0 here. */
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
+}
+
+size_t supervise_images(char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%-20s %-12s %7s %10s\n", "REPOSITORY", "TAG",
+				    "LAYERS", "SIZE");
+
+	for (int i = 0; i < nctrs && n < len; i++) {
+		const struct plan *p = &ctrs[i].plan;
+		const char *colon = strrchr(p->image, ':');
+		long long bytes = 0;
+		int dup = 0;
+
+		for (int j = 0; j < i; j++)
+			dup |= !strcmp(ctrs[j].plan.image, p->image);
+		if (dup || !colon)
+			continue;
+		for (int l = 0; l < p->nlayers; l++)
+			bytes += layer_bytes(p->layers[l]);
+		n += (size_t)snprintf(buf + n, len - n, "%-20.*s %-12s %7d %9.1fMB\n",
+				      (int)(colon - p->image), p->image, colon + 1, p->nlayers,
+				      (double)bytes / 1e6);
+	}
+	return n < len ? n : len - 1;
+}
+
+/* The subnet of an address/prefix, as text. */
+static void subnet_of(const char *address, char *out, size_t len, char *gw, size_t gwlen)
+{
+	struct in_addr ip, net, g;
+	int prefix;
+	uint32_t mask;
+
+	if (parse_address(address, &ip, &prefix) < 0 || prefix < 1 || prefix > 32) {
+		snprintf(out, len, "-");
+		snprintf(gw, gwlen, "-");
+		return;
+	}
+	mask = 0xffffffffu << (32 - prefix);
+	net.s_addr = htonl(ntohl(ip.s_addr) & mask);
+	g.s_addr = htonl((ntohl(ip.s_addr) & mask) + 1);
+	snprintf(out, len, "%s/%d", inet_ntoa(net), prefix);
+	snprintf(gw, gwlen, "%s", inet_ntoa(g));
+}
+
+size_t supervise_networks(char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%-16s %-16s %-8s %s\n", "NAME", "BRIDGE",
+				    "DRIVER", "SUBNET");
+
+	for (int i = 0; i < nctrs && n < len; i++) {
+		const struct plan *p = &ctrs[i].plan;
+		char br[16], sub[32], gw[20];
+		int dup = 0;
+
+		if (!p->network)
+			continue;
+		for (int j = 0; j < i; j++)
+			dup |= ctrs[j].plan.network && !strcmp(ctrs[j].plan.network, p->network);
+		if (dup)
+			continue;
+		bridge_name(p->network, br, sizeof(br));
+		subnet_of(p->address, sub, sizeof(sub), gw, sizeof(gw));
+		n += (size_t)snprintf(buf + n, len - n, "%-16s %-16s %-8s %s\n", p->network, br,
+				      "bridge", sub);
+	}
+	return n < len ? n : len - 1;
+}
+
+int supervise_network_inspect(const char *name, char *buf, size_t len, char *err,
+			      size_t errlen)
+{
+	char br[16], sub[32] = "", gw[20] = "";
+	size_t n;
+	int found = 0;
+
+	for (int i = 0; i < nctrs && !found; i++)
+		if (ctrs[i].plan.network && !strcmp(ctrs[i].plan.network, name)) {
+			subnet_of(ctrs[i].plan.address, sub, sizeof(sub), gw, sizeof(gw));
+			found = 1;
+		}
+	if (!found) {
+		snprintf(err, errlen, "no such network: %s", name);
+		return -1;
+	}
+	bridge_name(name, br, sizeof(br));
+	n = (size_t)snprintf(buf, len, "[{\"Name\": \"%s\", \"Driver\": \"bridge\", "
+			     "\"Bridge\": \"%s\", \"IPAM\": {\"Config\": [{\"Subnet\": \"%s\", "
+			     "\"Gateway\": \"%s\"}]}, \"Containers\": {", name, br, sub, gw);
+	for (int i = 0, first = 1; i < nctrs && n < len; i++) {
+		const struct ctr *c = &ctrs[i];
+
+		if (!c->plan.network || strcmp(c->plan.network, name))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\": {\"IPv4Address\": \"%s\", "
+				      "\"State\": \"%s\"}", first ? "" : ", ", c->plan.service,
+				      c->plan.address, state_names[c->state]);
+		first = 0;
+	}
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "}}]\n");
+	return (int)(n < len ? n : len - 1);
+}
+
 /* ---- loading ---------------------------------------------------------------- */
 
 static int by_name(const void *a, const void *b)

@@ -40,6 +40,14 @@ int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t
  * figure is not available (no cgroup v2 here). */
 size_t supervise_stats(char *buf, size_t len);
 
+/* `images`: each image the stack uses, with its layers' total size. */
+size_t supervise_images(char *buf, size_t len);
+/* `network ls` and `network inspect NAME` (JSON: bridge, subnet, gateway,
+ * and each container on it with its address). */
+size_t supervise_networks(char *buf, size_t len);
+int supervise_network_inspect(const char *name, char *buf, size_t len, char *err,
+			      size_t errlen);
+
 const char *ctr_state_name(enum ctr_state s);
 
 /* `hostd daemon --plans DIR --state DIR`: host mode. */

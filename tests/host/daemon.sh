@@ -27,8 +27,10 @@ plan() { # plan NAME LINES...
 	shift
 	{ printf 'version 1\nservice %s\nimage %s:1.0\nlayer %s\n' "$n" "$n" "$rfs"; printf '%s\n' "$@"; } >"$work/plans/$n.plan"
 }
-plan db "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart always" "stop_grace 3000"
-plan web "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart unless-stopped" "depends_on db service_started"
+plan db "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart always" "stop_grace 3000" \
+	"network teststack 10.77.0.2/24"
+plan web "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart unless-stopped" "depends_on db service_started" \
+	"network teststack 10.77.0.3/24"
 plan crash "cmd sh" "cmd -c" "cmd echo crashing; exit 3" "restart on-failure:2"
 plan orphan "cmd payload" "cmd wait" "depends_on nowhere service_started"
 printf 'version 1\nservice bad\nbogus 1\n' >"$work/plans/bad.plan"
@@ -37,7 +39,9 @@ plan slowdb "cmd sh" "cmd -c" "cmd sleep 1; touch /tmp/ready; exec payload wait 
 plan app "cmd payload" "cmd wait" "cmd hostd-daemon-test" "depends_on slowdb service_healthy" "stop_grace 3000"
 plan nohc "cmd payload" "cmd wait" "depends_on web service_healthy"
 
-"$hostd" daemon --plans "$work/plans" --state "$work/state" >"$work/daemon.log" 2>&1 &
+# In a network namespace of its own: the stack's bridge never touches the
+# machine's real network.
+unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" >"$work/daemon.log" 2>&1 &
 dpid=$!
 # wait_for DESCRIPTION COMMAND: poll (bounded, 10 s) until COMMAND succeeds.
 wait_for() {
@@ -92,6 +96,10 @@ kill_host_pid db
 wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready hostd-daemon-test' '$work/follow') -ge 2"
 kill "$follower"
 wait_for "db runs again" sh -c "j=\$('$hostd' ctl inspect db); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $victim,'"
+check "hostctl images lists each image once" sh -c "out=\$('$hostd' ctl images); echo \"\$out\" | head -1 | grep -q '^REPOSITORY *TAG *LAYERS *SIZE' && test \$(echo \"\$out\" | grep -c '^db  *1.0 ') = 1"
+check "hostctl network ls shows the stack's bridge" sh -c "'$hostd' ctl network ls | grep -q '^teststack *hd-teststack *bridge *10.77.0.0/24'"
+check "hostctl network inspect lists its containers" sh -c "'$hostd' ctl network inspect teststack | grep -q '\"db\": {\"IPv4Address\": \"10.77.0.2/24\"' && '$hostd' ctl network inspect teststack | grep -q '\"Gateway\": \"10.77.0.1\"'"
+check "one service reaches another by name on the network" "$hostd" ctl exec web ping -c1 -W2 db
 check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait hostd-daemon-test\""
 check "hostctl stats --no-stream has a row per running container" sh -c "out=\$('$hostd' ctl stats --no-stream); echo \"\$out\" | head -1 | grep -q 'NAME.*CPU %.*MEM USAGE / LIMIT' && echo \"\$out\" | grep -q '^db ' && echo \"\$out\" | grep -q '^web '"
 before=$(pid_of web)

@@ -34,6 +34,17 @@ int loop_add(struct watch *w, uint32_t events)
 	return 0;
 }
 
+int loop_mod(struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = w};
+
+	if (epoll_ctl(epfd, EPOLL_CTL_MOD, w->fd, &ev) < 0) {
+		log_sys("epoll_ctl mod fd %d", w->fd);
+		return -1;
+	}
+	return 0;
+}
+
 void loop_del(struct watch *w)
 {
 	/* Closing the fd removes it too; a failure here means it is gone. */

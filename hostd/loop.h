@@ -20,6 +20,8 @@ struct timer {
 int loop_init(void);
 int loop_add(struct watch *w, uint32_t events);
 void loop_del(struct watch *w);
+/* Change the events a watched fd is waited for. */
+int loop_mod(struct watch *w, uint32_t events);
 /* Arm (or re-arm) t to fire once, ms milliseconds from now. */
 int timer_arm(struct timer *t, long long ms);
 void timer_cancel(struct timer *t);

@@ -27,6 +27,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "proc.h"
+#include "proxy.h"
 #include "svc.h"
 #include "util.h"
 
@@ -971,6 +972,27 @@ int supervise_load(const char *plans_dir, const char *state_dir)
 		}
 		log_err("stack: %s; %s is disabled", err, ptrs[order_culprit()]->service);
 		ctrs[map[order_culprit()]].state = CTR_DISABLED;
+	}
+	/* Published ports: listeners live as long as hostd; a connection
+	 * while the container is down is refused. */
+	for (int k = 0; k < norder; k++) {
+		const struct plan *p = &ctrs[order[k]].plan;
+		struct in_addr ip;
+		int prefix;
+
+		for (int i = 0; i < p->npublish; i++) {
+			if (!p->network || parse_address(p->address, &ip, &prefix) < 0) {
+				log_err("%s: publish %u needs the service on a network", p->service,
+					p->publish[i].host_port);
+				continue;
+			}
+			if (p->publish[i].udp) {
+				log_err("%s: publish %u/udp: only TCP is published so far",
+					p->service, p->publish[i].host_port);
+				continue;
+			}
+			proxy_publish(p->service, p->publish[i].host_port, ip, p->publish[i].port);
+		}
 	}
 	log_info("stack: %d services loaded from %s", norder, plans_dir);
 	return norder;

@@ -38,6 +38,11 @@ plan slowdb "cmd sh" "cmd -c" "cmd sleep 1; touch /tmp/ready; exec payload wait 
 	"restart always" "health_shell test -e /tmp/ready" "health_interval 200" "health_retries 3" "stop_grace 3000"
 plan app "cmd payload" "cmd wait" "cmd hostd-daemon-test" "depends_on slowdb service_healthy" "stop_grace 3000"
 plan nohc "cmd payload" "cmd wait" "depends_on web service_healthy"
+mkdir -p "$rfs/www"
+echo "hello through the published port" >"$rfs/www/index.html"
+dd if=/dev/urandom of="$rfs/www/big" bs=1024 count=2048 status=none
+plan site "cmd httpd" "cmd -f" "cmd -p" "cmd 80" "cmd -h" "cmd /www" "restart always" \
+	"network teststack 10.77.0.5/24" "publish 18080:80"
 
 # In a network namespace of its own: the stack's bridge never touches the
 # machine's real network.
@@ -100,6 +105,13 @@ check "hostctl images lists each image once" sh -c "out=\$('$hostd' ctl images);
 check "hostctl network ls shows the stack's bridge" sh -c "'$hostd' ctl network ls | grep -q '^teststack *hd-teststack *bridge *10.77.0.0/24'"
 check "hostctl network inspect lists its containers" sh -c "'$hostd' ctl network inspect teststack | grep -q '\"db\": {\"IPv4Address\": \"10.77.0.2/24\"' && '$hostd' ctl network inspect teststack | grep -q '\"Gateway\": \"10.77.0.1\"'"
 check "one service reaches another by name on the network" "$hostd" ctl exec web ping -c1 -W2 db
+# The published port, from the daemon's own network namespace (the VM's
+# side, in the appliance).
+nsenter -t "$dpid" -n ip link set lo up
+wait_for "a published port reaches the service" sh -c "nsenter -t $dpid -n /bin/busybox wget -qO- http://127.0.0.1:18080/ | grep -qx 'hello through the published port'"
+check "2 MiB through the published port arrive intact" sh -c "test \"\$(nsenter -t $dpid -n /bin/busybox wget -qO- http://127.0.0.1:18080/big | sha256sum)\" = \"\$(sha256sum <$rfs/www/big)\""
+check "ten connections at once" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do nsenter -t $dpid -n /bin/busybox wget -qO- http://127.0.0.1:18080/ >$work/par.\$i & done; wait; test \$(cat $work/par.* | grep -c 'hello through') = 10"
+check "an unpublished port is not published" sh -c "! nsenter -t $dpid -n /bin/busybox wget -qO- -T 2 http://127.0.0.1:80/ 2>/dev/null"
 check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait hostd-daemon-test\""
 check "hostctl stats --no-stream has a row per running container" sh -c "out=\$('$hostd' ctl stats --no-stream); echo \"\$out\" | head -1 | grep -q 'NAME.*CPU %.*MEM USAGE / LIMIT' && echo \"\$out\" | grep -q '^db ' && echo \"\$out\" | grep -q '^web '"
 before=$(pid_of web)

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "plan.h"
 #include "loop.h"
+#include "report.h"
 #include "supervise.h"
 #include "util.h"
 
@@ -47,20 +48,20 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 		return (size_t)snprintf(out, len, "1\ntoo many words in '%.40s'\n", req);
 	if (!strcmp(verb, "ps") && (n == 1 || (n == 2 && !strcmp(arg, "-a")))) {
 		r = (size_t)snprintf(out, len, "0\n");
-		return r + supervise_ps(out + r, len - r, n == 2);
+		return r + report_ps(out + r, len - r, n == 2);
 	}
 	if (!strcmp(verb, "images") && n == 1) {
 		r = (size_t)snprintf(out, len, "0\n");
-		return r + supervise_images(out + r, len - r);
+		return r + report_images(out + r, len - r);
 	}
 	if (!strcmp(verb, "network") && n >= 2) {
 		if (!strcmp(arg, "ls") && n == 2) {
 			r = (size_t)snprintf(out, len, "0\n");
-			return r + supervise_networks(out + r, len - r);
+			return r + report_networks(out + r, len - r);
 		}
 		if (!strcmp(arg, "inspect") && n == 3) {
 			r = (size_t)snprintf(out, len, "0\n");
-			if (supervise_network_inspect(extra, out + r, len - r, err, sizeof(err)) >= 0)
+			if (report_network_inspect(extra, out + r, len - r, err, sizeof(err)) >= 0)
 				return strlen(out);
 			return (size_t)snprintf(out, len, "1\n%s\n", err);
 		}
@@ -68,7 +69,7 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 	}
 	if (!strcmp(verb, "stats") && n == 1) {
 		r = (size_t)snprintf(out, len, "0\n");
-		return r + supervise_stats(out + r, len - r);
+		return r + report_stats(out + r, len - r);
 	}
 	if (!strcmp(verb, "kill")) {
 		int sig = SIGKILL;
@@ -95,7 +96,7 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 			return (size_t)snprintf(out, len, "1\n%s takes one container name\n", verb);
 		if (!strcmp(verb, "inspect")) {
 			r = (size_t)snprintf(out, len, "0\n");
-			if (supervise_inspect(arg, out + r, len - r, err, sizeof(err)) >= 0)
+			if (report_inspect(arg, out + r, len - r, err, sizeof(err)) >= 0)
 				return strlen(out);
 			return (size_t)snprintf(out, len, "1\n%s\n", err);
 		}

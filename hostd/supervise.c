@@ -28,33 +28,12 @@
 #include "policy.h"
 #include "proc.h"
 #include "proxy.h"
+#include "supervise_int.h"
 #include "svc.h"
 #include "util.h"
 
-#define MAX_CTRS 32
-#define LOG_CAP (1 << 20)
-
-enum health { H_NONE, H_STARTING, H_HEALTHY, H_UNHEALTHY };
-
-struct ctr {
-	struct plan plan;
-	enum ctr_state state;
-	/* Health: a probe runs inside the container every interval. */
-	enum health health;
-	int failing;
-	struct proc probe;
-	struct timer htimer, hkill;
-	struct proc proc;
-	int restarts, stopped_by_hand, last_status, has_run, restart_asked;
-	long long started_ms, finished_ms, backoff_ms;
-	struct timer timer;		/* restart pause or stop grace */
-	int log_fd;
-	size_t log_size;
-	char log_path[512], dir[512], cgroup[512];
-};
-
-static struct ctr ctrs[MAX_CTRS];
-static int nctrs, order[MAX_CTRS], norder;
+struct ctr supervise_ctrs[MAX_CTRS];
+int supervise_nctrs, supervise_order[MAX_CTRS], supervise_norder;
 static char state_root[256];
 static int stopping_all;
 static void (*stop_done)(void);
@@ -111,12 +90,12 @@ static void start_pending(void);
 static int has_health(const struct ctr *c);
 
 /* "hd-<network>": a bridge per compose network (names at most 15 bytes). */
-static void bridge_name(const char *net, char *buf, size_t len)
+void supervise_bridge_name(const char *net, char *buf, size_t len)
 {
 	snprintf(buf, len, "hd-%.12s", net);
 }
 
-static int parse_address(const char *a, struct in_addr *ip, int *prefix)
+int supervise_parse_address(const char *a, struct in_addr *ip, int *prefix)
 {
 	char tmp[32], *slash;
 
@@ -164,7 +143,7 @@ static void exited(struct proc *p, int status);
 
 /* ---- health checks ----------------------------------------------------------- */
 
-static const char *const health_names[] = {"none", "starting", "healthy", "unhealthy"};
+const char *const supervise_health_names[] = {"none", "starting", "healthy", "unhealthy"};
 
 static int has_health(const struct ctr *c)
 {
@@ -325,9 +304,9 @@ static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 	if (p->network) {
 		uint32_t mask;
 
-		bridge_name(p->network, bridge, blen);
+		supervise_bridge_name(p->network, bridge, blen);
 		s->bridge = bridge;
-		if (parse_address(p->address, &s->ip, &s->prefix) < 0) {
+		if (supervise_parse_address(p->address, &s->ip, &s->prefix) < 0) {
 			snprintf(why, whylen, "address '%s'", p->address);
 			return -1;
 		}
@@ -340,7 +319,7 @@ static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 			if (&ctrs[i] == c || !o->network || strcmp(o->network, p->network) ||
 			    s->nhosts >= CONTAINER_MAX_HOSTS)
 				continue;
-			if (parse_address(o->address, &s->hosts[s->nhosts].ip, &(int){0}) == 0)
+			if (supervise_parse_address(o->address, &s->hosts[s->nhosts].ip, &(int){0}) == 0)
 				s->hosts[s->nhosts++].name = o->service;
 		}
 	}
@@ -548,7 +527,7 @@ void supervise_start_all(void)
 /* ---- hostctl's verbs -------------------------------------------------------- */
 
 /* The container a hostctl verb names, or NULL with the reason in err. */
-static struct ctr *lookup(const char *name, int enabled_only, char *err, size_t errlen)
+struct ctr *supervise_lookup(const char *name, int enabled_only, char *err, size_t errlen)
 {
 	struct ctr *c = find(name);
 
@@ -563,7 +542,7 @@ static struct ctr *lookup(const char *name, int enabled_only, char *err, size_t 
 
 int supervise_stop(const char *name, char *err, size_t errlen)
 {
-	struct ctr *c = lookup(name, 0, err, errlen);
+	struct ctr *c = supervise_lookup(name, 0, err, errlen);
 
 	if (!c)
 		return -1;
@@ -575,7 +554,7 @@ int supervise_stop(const char *name, char *err, size_t errlen)
 
 int supervise_start(const char *name, char *err, size_t errlen)
 {
-	struct ctr *c = lookup(name, 1, err, errlen);
+	struct ctr *c = supervise_lookup(name, 1, err, errlen);
 
 	if (!c)
 		return -1;
@@ -591,7 +570,7 @@ int supervise_start(const char *name, char *err, size_t errlen)
 
 int supervise_restart(const char *name, char *err, size_t errlen)
 {
-	struct ctr *c = lookup(name, 1, err, errlen);
+	struct ctr *c = supervise_lookup(name, 1, err, errlen);
 
 	if (!c)
 		return -1;
@@ -605,7 +584,7 @@ int supervise_restart(const char *name, char *err, size_t errlen)
 
 int supervise_kill(const char *name, int sig, char *err, size_t errlen)
 {
-	struct ctr *c = lookup(name, 0, err, errlen);
+	struct ctr *c = supervise_lookup(name, 0, err, errlen);
 
 	if (!c)
 		return -1;
@@ -620,257 +599,6 @@ int supervise_kill(const char *name, int sig, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-static void age(long long ms, char *buf, size_t len)
-{
-	long long s = ms / 1000;
-
-	if (s < 60)
-		snprintf(buf, len, "%lld second%s", s, s == 1 ? "" : "s");
-	else if (s < 3600)
-		snprintf(buf, len, "%lld minute%s", s / 60, s / 60 == 1 ? "" : "s");
-	else
-		snprintf(buf, len, "%lld hours", s / 3600);
-}
-
-static void status_text(const struct ctr *c, char *buf, size_t len)
-{
-	char t[32];
-	int code = WIFEXITED(c->last_status) ? WEXITSTATUS(c->last_status) :
-		   128 + WTERMSIG(c->last_status);
-
-	switch (c->state) {
-	case CTR_RUNNING:
-		age(now_ms() - c->started_ms, t, sizeof(t));
-		snprintf(buf, len, "Up %s%s", t,
-			 c->health == H_HEALTHY ? " (healthy)" :
-			 c->health == H_UNHEALTHY ? " (unhealthy)" :
-			 c->health == H_STARTING ? " (health: starting)" : "");
-		break;
-	case CTR_RESTARTING:
-		age(now_ms() - c->finished_ms, t, sizeof(t));
-		snprintf(buf, len, "Restarting (%d) %s ago", code, t);
-		break;
-	case CTR_EXITED:
-		if (!c->has_run) {
-			snprintf(buf, len, "Created");
-			break;
-		}
-		age(now_ms() - c->finished_ms, t, sizeof(t));
-		snprintf(buf, len, "Exited (%d) %s ago", code, t);
-		break;
-	default:
-		snprintf(buf, len, "%s", state_names[c->state]);
-	}
-}
-
-size_t supervise_ps(char *buf, size_t len, int all)
-{
-	size_t n = (size_t)snprintf(buf, len, "%-14s %-18s %-30s %7s %s\n", "NAMES",
-				    "IMAGE", "STATUS", "PID", "RESTARTS");
-
-	for (int k = 0; k < norder && n < len; k++) {
-		const struct ctr *c = &ctrs[order[k]];
-		char st[64];
-
-		if (!all && c->state != CTR_RUNNING && c->state != CTR_RESTARTING)
-			continue;
-		status_text(c, st, sizeof(st));
-		n += (size_t)snprintf(buf + n, len - n, "%-14s %-18s %-30s %7d %d\n",
-				      c->plan.service, c->plan.image, st, (int)c->proc.pid,
-				      c->restarts);
-	}
-	return n < len ? n : len - 1;
-}
-
-int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen)
-{
-	const struct ctr *c = lookup(name, 0, err, errlen);
-	int code;
-
-	if (!c)
-		return -1;
-	code = WIFEXITED(c->last_status) ? WEXITSTATUS(c->last_status) :
-	       128 + WTERMSIG(c->last_status);
-	return snprintf(buf, len,
-			"[{\"Name\": \"%s\", \"State\": {\"Status\": \"%s\", \"Running\": %s, "
-			"\"Pid\": %d, \"ExitCode\": %d, \"Health\": {\"Status\": \"%s\", "
-			"\"FailingStreak\": %d}}, \"RestartCount\": %d, "
-			"\"Config\": {\"Image\": \"%s\"}, \"LogPath\": \"%s\"}]\n",
-			c->plan.service, state_names[c->state],
-			c->state == CTR_RUNNING ? "true" : "false", (int)c->proc.pid, code,
-			health_names[c->health], c->failing, c->restarts, c->plan.image,
-			c->log_path);
-}
-
-/* One number from a cgroup or sysfs file: the whole file, or the value
- * after "key " in a flat keyed file; "-" when it cannot be read. */
-static void figure(const char *path, const char *key, char *out, size_t len)
-{
-	char buf[2048], *p = buf;
-
-	snprintf(out, len, "-");
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return;
-	if (key) {
-		size_t k = strlen(key);
-		char *line = buf;
-
-		p = NULL;
-		while (line && *line) {
-			if (!strncmp(line, key, k) && line[k] == ' ') {
-				p = line + k + 1;
-				break;
-			}
-			if ((line = strchr(line, '\n')))
-				line++;
-		}
-		if (!p)
-			return;
-	}
-	snprintf(out, len, "%.*s", (int)strcspn(p, " \n"), p);
-	if (!out[0])
-		snprintf(out, len, "-");
-}
-
-size_t supervise_stats(char *buf, size_t len)
-{
-	size_t n = 0;
-
-	for (int k = 0; k < norder && n < len; k++) {
-		const struct ctr *c = &ctrs[order[k]];
-		char cpu[32], mem[32], lim[32], pids[32], rx[32], tx[32], path[600];
-
-		if (c->state != CTR_RUNNING)
-			continue;
-		snprintf(path, sizeof(path), "%s/cpu.stat", c->cgroup);
-		figure(c->cgroup[0] ? path : "", "usage_usec", cpu, sizeof(cpu));
-		snprintf(path, sizeof(path), "%s/memory.current", c->cgroup);
-		figure(c->cgroup[0] ? path : "", NULL, mem, sizeof(mem));
-		snprintf(path, sizeof(path), "%s/memory.max", c->cgroup);
-		figure(c->cgroup[0] ? path : "", NULL, lim, sizeof(lim));
-		snprintf(path, sizeof(path), "%s/pids.current", c->cgroup);
-		figure(c->cgroup[0] ? path : "", NULL, pids, sizeof(pids));
-		/* The host end of the veth: what it receives, the container sent. */
-		snprintf(path, sizeof(path), "/sys/class/net/hd%d/statistics/tx_bytes", (int)c->proc.pid);
-		figure(path, NULL, rx, sizeof(rx));
-		snprintf(path, sizeof(path), "/sys/class/net/hd%d/statistics/rx_bytes", (int)c->proc.pid);
-		figure(path, NULL, tx, sizeof(tx));
-		n += (size_t)snprintf(buf + n, len - n, "%s %s %s %s %s %s %s\n", c->plan.service,
-				      cpu, mem, lim, pids, rx, tx);
-	}
-	return n < len ? n : len - 1;
-}
-
-static long long layer_bytes(const char *path)
-{
-	struct stat st;
-
-	/* A squashfs file's size; a directory layer counts as 0 here. */
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
-}
-
-size_t supervise_images(char *buf, size_t len)
-{
-	size_t n = (size_t)snprintf(buf, len, "%-20s %-12s %7s %10s\n", "REPOSITORY", "TAG",
-				    "LAYERS", "SIZE");
-
-	for (int i = 0; i < nctrs && n < len; i++) {
-		const struct plan *p = &ctrs[i].plan;
-		const char *colon = strrchr(p->image, ':');
-		long long bytes = 0;
-		int dup = 0;
-
-		for (int j = 0; j < i; j++)
-			dup |= !strcmp(ctrs[j].plan.image, p->image);
-		if (dup || !colon)
-			continue;
-		for (int l = 0; l < p->nlayers; l++)
-			bytes += layer_bytes(p->layers[l]);
-		n += (size_t)snprintf(buf + n, len - n, "%-20.*s %-12s %7d %9.1fMB\n",
-				      (int)(colon - p->image), p->image, colon + 1, p->nlayers,
-				      (double)bytes / 1e6);
-	}
-	return n < len ? n : len - 1;
-}
-
-/* The subnet of an address/prefix, as text. */
-static void subnet_of(const char *address, char *out, size_t len, char *gw, size_t gwlen)
-{
-	struct in_addr ip, net, g;
-	int prefix;
-	uint32_t mask;
-
-	if (parse_address(address, &ip, &prefix) < 0 || prefix < 1 || prefix > 32) {
-		snprintf(out, len, "-");
-		snprintf(gw, gwlen, "-");
-		return;
-	}
-	mask = 0xffffffffu << (32 - prefix);
-	net.s_addr = htonl(ntohl(ip.s_addr) & mask);
-	g.s_addr = htonl((ntohl(ip.s_addr) & mask) + 1);
-	snprintf(out, len, "%s/%d", inet_ntoa(net), prefix);
-	snprintf(gw, gwlen, "%s", inet_ntoa(g));
-}
-
-size_t supervise_networks(char *buf, size_t len)
-{
-	size_t n = (size_t)snprintf(buf, len, "%-16s %-16s %-8s %s\n", "NAME", "BRIDGE",
-				    "DRIVER", "SUBNET");
-
-	for (int i = 0; i < nctrs && n < len; i++) {
-		const struct plan *p = &ctrs[i].plan;
-		char br[16], sub[32], gw[20];
-		int dup = 0;
-
-		if (!p->network)
-			continue;
-		for (int j = 0; j < i; j++)
-			dup |= ctrs[j].plan.network && !strcmp(ctrs[j].plan.network, p->network);
-		if (dup)
-			continue;
-		bridge_name(p->network, br, sizeof(br));
-		subnet_of(p->address, sub, sizeof(sub), gw, sizeof(gw));
-		n += (size_t)snprintf(buf + n, len - n, "%-16s %-16s %-8s %s\n", p->network, br,
-				      "bridge", sub);
-	}
-	return n < len ? n : len - 1;
-}
-
-int supervise_network_inspect(const char *name, char *buf, size_t len, char *err,
-			      size_t errlen)
-{
-	char br[16], sub[32] = "", gw[20] = "";
-	size_t n;
-	int found = 0;
-
-	for (int i = 0; i < nctrs && !found; i++)
-		if (ctrs[i].plan.network && !strcmp(ctrs[i].plan.network, name)) {
-			subnet_of(ctrs[i].plan.address, sub, sizeof(sub), gw, sizeof(gw));
-			found = 1;
-		}
-	if (!found) {
-		snprintf(err, errlen, "no such network: %s", name);
-		return -1;
-	}
-	bridge_name(name, br, sizeof(br));
-	n = (size_t)snprintf(buf, len, "[{\"Name\": \"%s\", \"Driver\": \"bridge\", "
-			     "\"Bridge\": \"%s\", \"IPAM\": {\"Config\": [{\"Subnet\": \"%s\", "
-			     "\"Gateway\": \"%s\"}]}, \"Containers\": {", name, br, sub, gw);
-	for (int i = 0, first = 1; i < nctrs && n < len; i++) {
-		const struct ctr *c = &ctrs[i];
-
-		if (!c->plan.network || strcmp(c->plan.network, name))
-			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\": {\"IPv4Address\": \"%s\", "
-				      "\"State\": \"%s\"}", first ? "" : ", ", c->plan.service,
-				      c->plan.address, state_names[c->state]);
-		first = 0;
-	}
-	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n, "}}]\n");
-	return (int)(n < len ? n : len - 1);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -981,7 +709,7 @@ int supervise_load(const char *plans_dir, const char *state_dir)
 		int prefix;
 
 		for (int i = 0; i < p->npublish; i++) {
-			if (!p->network || parse_address(p->address, &ip, &prefix) < 0) {
+			if (!p->network || supervise_parse_address(p->address, &ip, &prefix) < 0) {
 				log_err("%s: publish %u needs the service on a network", p->service,
 					p->publish[i].host_port);
 				continue;

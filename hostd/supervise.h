@@ -31,22 +31,8 @@ int supervise_restart(const char *name, char *err, size_t errlen);
 /* Send sig to the container's PID 1; SIGKILL also counts as a manual stop,
  * as `docker kill` does. */
 int supervise_kill(const char *name, int sig, char *err, size_t errlen);
-/* Write `ps` (or `ps -a`) / inspect output into buf; returns its length. */
-size_t supervise_ps(char *buf, size_t len, int all);
-int supervise_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen);
 
-/* Raw figures for `hostctl stats`: one line per running container,
- * "NAME CPU_USEC MEM_BYTES MEM_LIMIT PIDS NET_RX NET_TX", "-" where a
- * figure is not available (no cgroup v2 here). */
-size_t supervise_stats(char *buf, size_t len);
 
-/* `images`: each image the stack uses, with its layers' total size. */
-size_t supervise_images(char *buf, size_t len);
-/* `network ls` and `network inspect NAME` (JSON: bridge, subnet, gateway,
- * and each container on it with its address). */
-size_t supervise_networks(char *buf, size_t len);
-int supervise_network_inspect(const char *name, char *buf, size_t len, char *err,
-			      size_t errlen);
 
 const char *ctr_state_name(enum ctr_state s);
 

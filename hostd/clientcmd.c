@@ -16,30 +16,8 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "jsonfmt.h"
 #include "util.h"
-
-int clientcmd_json_field(const char *json, const char *key, char *out, size_t len)
-{
-	char pat[64];
-	const char *p, *end;
-	size_t n;
-
-	snprintf(pat, sizeof(pat), "\"%s\": ", key);
-	if (!(p = strstr(json, pat)))
-		return -1;
-	p += strlen(pat);
-	if (*p == '"') {
-		p++;
-		end = strchr(p, '"');
-	} else {
-		end = p + strcspn(p, ",}");
-	}
-	if (!end || (n = (size_t)(end - p)) >= len)
-		return -1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
 
 /* ---- logs ------------------------------------------------------------------- */
 
@@ -108,7 +86,7 @@ int clientcmd_logs(int argc, char **argv, const char *inspect_json)
 			return 2;
 		}
 	}
-	if (clientcmd_json_field(inspect_json, "LogPath", path, sizeof(path)) < 0) {
+	if (jsonfmt_field(inspect_json, "LogPath", path, sizeof(path)) < 0) {
 		fprintf(stderr, "hostctl: hostd did not say where the log is\n");
 		return 1;
 	}
@@ -201,7 +179,7 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 		fprintf(stderr, "usage: hostctl exec [-i] NAME CMD [ARG...]\n");
 		return 2;
 	}
-	if (clientcmd_json_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
+	if (jsonfmt_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
 	    (target = (pid_t)atoi(pidtxt)) <= 0) {
 		fprintf(stderr, "hostctl: the container is not running\n");
 		return 1;
@@ -218,7 +196,7 @@ int clientcmd_top(const char *inspect_json)
 	pid_t target;
 	DIR *d;
 
-	if (clientcmd_json_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
+	if (jsonfmt_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
 	    (target = (pid_t)atoi(pidtxt)) <= 0) {
 		fprintf(stderr, "hostctl: the container is not running\n");
 		return 1;

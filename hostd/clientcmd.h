@@ -13,8 +13,4 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json);
 /* `hostctl top NAME`: the processes in the container's pid namespace. */
 int clientcmd_top(const char *inspect_json);
 
-/* Pure: the value of "Key": in a flat JSON reply, as text (numbers and
- * strings without quotes). Returns 0 or -1. */
-int clientcmd_json_field(const char *json, const char *key, char *out, size_t len);
-
 #endif

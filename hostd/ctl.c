@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "clientcmd.h"
+#include "jsonfmt.h"
 #include "log.h"
 #include "plan.h"
 #include "loop.h"
@@ -361,7 +362,7 @@ int ctl_client_main(int argc, char **argv)
 {
 	static const char usage[] =
 		"usage: hostctl ps [-a] | start NAME | stop NAME | restart NAME\n"
-		"               kill [-s SIGNAL] NAME | inspect NAME\n"
+		"               kill [-s SIGNAL] NAME | inspect [--format TEMPLATE] NAME\n"
 		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n"
 		"               top NAME | stats [--no-stream] | images\n"
 		"               network ls | network inspect NAME\n";
@@ -378,6 +379,27 @@ int ctl_client_main(int argc, char **argv)
 		path = CTL_SOCKET_DEFAULT;
 	if (!strcmp(argv[1], "stats"))
 		return stats_main(path, argc, argv);
+	if (!strcmp(argv[1], "inspect") && argc == 5 &&
+	    (!strcmp(argv[2], "-f") || !strcmp(argv[2], "--format"))) {
+		/* inspect --format TEMPLATE NAME, with Docker's template syntax
+		 * for the common cases: {{.State.Pid}}, {{json .}}. */
+		static char out[8192];
+
+		n = (size_t)snprintf(req, sizeof(req), "inspect %.200s\n", argv[4]);
+		status = request(path, req, n);
+		if (status != 0) {
+			if (status > 0)
+				fprintf(stderr, "hostctl: %s", reply + 2);
+			return 1;
+		}
+		/* hostd's JSON is a one-element array, as Docker's. */
+		if (jsonfmt_format(argv[3], reply + 3, out, sizeof(out)) < 0) {
+			fprintf(stderr, "hostctl: %s\n", out);
+			return 2;
+		}
+		printf("%s\n", out);
+		return 0;
+	}
 	if (!strcmp(argv[1], "logs") || !strcmp(argv[1], "exec") || !strcmp(argv[1], "top")) {
 		/* Ask hostd where the container is; the rest happens here. */
 		int logs = !strcmp(argv[1], "logs"), k = 2;

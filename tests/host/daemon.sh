@@ -61,7 +61,7 @@ wait_for() {
 	ok "$d"
 }
 status_of() { ctl ps -a | awk -v n="$1" '$1 == n { $1 = ""; $2 = ""; print }'; }
-pid_of() { ctl inspect "$1" | sed -n 's/.*"Pid": \([0-9]*\).*/\1/p'; }
+pid_of() { ctl inspect --format '{{.State.Pid}}' "$1"; }
 # kill_host_pid NAME: kill -9 the service's host pid; never "kill -9 0".
 kill_host_pid() {
 	victim=$(pid_of "$1")
@@ -101,6 +101,8 @@ kill_host_pid db
 wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready hostd-daemon-test' '$work/follow') -ge 2"
 kill "$follower"
 wait_for "db runs again" sh -c "j=\$('$hostd' ctl inspect db); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $victim,'"
+check "inspect --format reads one field, as docker inspect -f" sh -c "test \"\$('$hostd' ctl inspect --format 'up={{.State.Running}} image={{.Config.Image}}' db)\" = 'up=true image=db:1.0'"
+check "inspect --format with a field that does not exist says so" sh -c "'$hostd' ctl inspect --format '{{.Nope}}' db 2>&1 | grep -q \"hostctl: template: cannot evaluate '{{.Nope}}'\""
 check "hostctl images lists each image once" sh -c "out=\$('$hostd' ctl images); echo \"\$out\" | head -1 | grep -q '^REPOSITORY *TAG *LAYERS *SIZE' && test \$(echo \"\$out\" | grep -c '^db  *1.0 ') = 1"
 check "hostctl network ls shows the stack's bridge" sh -c "'$hostd' ctl network ls | grep -q '^teststack *hd-teststack *bridge *10.77.0.0/24'"
 check "hostctl network inspect lists its containers" sh -c "'$hostd' ctl network inspect teststack | grep -q '\"db\": {\"IPv4Address\": \"10.77.0.2/24\"' && '$hostd' ctl network inspect teststack | grep -q '\"Gateway\": \"10.77.0.1\"'"

@@ -12,6 +12,7 @@ int main(void)
 	test_plan();
 	test_seccomp();
 	test_order();
+	test_jsonfmt();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

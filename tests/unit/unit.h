@@ -26,5 +26,6 @@ void test_log_ring(void);
 void test_plan(void);
 void test_seccomp(void);
 void test_order(void);
+void test_jsonfmt(void);
 
 #endif

@@ -142,11 +142,10 @@ int proc_adopt(struct proc *p, pid_t pid, int out_fd)
 	return 0;
 }
 
-int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg)
+/* A slot and an output pipe for a child about to be forked: a child we
+ * could not track must not exist. */
+static int spawn_begin(struct proc *p, int outp[2])
 {
-	int outp[2];
-	pid_t pid;
-
 	if (proc_register(p) < 0)
 		return -1;
 	if (pipe2(outp, O_CLOEXEC) < 0) {
@@ -154,6 +153,16 @@ int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg)
 		proc_unregister(p);
 		return -1;
 	}
+	return 0;
+}
+
+int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg)
+{
+	int outp[2];
+	pid_t pid;
+
+	if (spawn_begin(p, outp) < 0)
+		return -1;
 	pid = fork();
 	if (pid < 0) {
 		log_sys("start %s: fork", p->name);
@@ -178,14 +187,8 @@ int proc_spawn(struct proc *p, char *const argv[])
 	pid_t pid;
 	ssize_t n;
 
-	/* A slot first: a child we could not track must not exist. */
-	if (proc_register(p) < 0)
+	if (spawn_begin(p, outp) < 0)
 		return -1;
-	if (pipe2(outp, O_CLOEXEC) < 0) {
-		log_sys("start %s: pipe", p->name);
-		proc_unregister(p);
-		return -1;
-	}
 	if (pipe2(errp, O_CLOEXEC) < 0) {
 		log_sys("start %s: pipe", p->name);
 		close(outp[0]);

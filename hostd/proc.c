@@ -156,6 +156,15 @@ static int spawn_begin(struct proc *p, int outp[2])
 	return 0;
 }
 
+/* Undo spawn_begin after a failed fork. */
+static void spawn_abort(struct proc *p, int outp[2])
+{
+	log_sys("start %s: fork", p->name);
+	close(outp[0]);
+	close(outp[1]);
+	proc_unregister(p);
+}
+
 int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg)
 {
 	int outp[2];
@@ -165,10 +174,7 @@ int proc_spawn_fn(struct proc *p, int (*fn)(void *), void *arg)
 		return -1;
 	pid = fork();
 	if (pid < 0) {
-		log_sys("start %s: fork", p->name);
-		close(outp[0]);
-		close(outp[1]);
-		proc_unregister(p);
+		spawn_abort(p, outp);
 		return -1;
 	}
 	if (pid == 0) {
@@ -198,12 +204,9 @@ int proc_spawn(struct proc *p, char *const argv[])
 	}
 	pid = fork();
 	if (pid < 0) {
-		log_sys("start %s: fork", p->name);
-		close(outp[0]);
-		close(outp[1]);
+		spawn_abort(p, outp);	/* first: it reports fork's errno */
 		close(errp[0]);
 		close(errp[1]);
-		proc_unregister(p);
 		return -1;
 	}
 	if (pid == 0)

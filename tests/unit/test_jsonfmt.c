@@ -36,4 +36,52 @@ void test_jsonfmt(void)
 	      strstr(out, "no closing }}"));
 	CHECK(jsonfmt_format("plain text", obj, out, sizeof(out)) == 0 &&
 	      !strcmp(out, "plain text"));
+
+	/* Escaped strings are read back whole and unescaped. */
+	{
+		static const char esc[] = "{\"Env\": [\"A=\\\"Pid\\\": 1\"], \"Cmd\": \"say \\\"hi\\\"\\\\n\\u0001\", "
+					  "\"Pid\": 7, \"Mounts\": [{\"Type\": \"volume\", \"Name\": \"wp\"}]}";
+		CHECK(jsonfmt_field(esc, "Pid", out, sizeof(out)) == 0 && !strcmp(out, "7"));
+		CHECK(jsonfmt_field(esc, "Cmd", out, sizeof(out)) == 0 &&
+		      !strcmp(out, "say \"hi\"\\n\001"));
+		CHECK(jsonfmt_format("{{json .Mounts}}", esc, out, sizeof(out)) == 0 &&
+		      !strcmp(out, "[{\"Type\": \"volume\", \"Name\": \"wp\"}]"));
+		CHECK(jsonfmt_format("{{json .Env}}", esc, out, sizeof(out)) == 0 &&
+		      !strcmp(out, "[\"A=\\\"Pid\\\": 1\"]"));
+		CHECK(jsonfmt_format("json", esc, out, sizeof(out)) == 0 && !strcmp(out, esc));
+	}
+	/* Writing: escapes, and overflow is caught, not overrun. */
+	{
+		char small[8];
+		struct jbuf b;
+
+		jb_init(&b, out, sizeof(out));
+		jb_printf(&b, "{\"S\": ");
+		jb_str(&b, "a\"b\\c\nd\te\x01");
+		jb_printf(&b, "}");
+		CHECK(!b.overflow && !strcmp(out, "{\"S\": \"a\\\"b\\\\c\\nd\\te\\u0001\"}"));
+		CHECK(jsonfmt_field(out, "S", small, sizeof(small)) < 0);	/* too long */
+		jb_init(&b, small, sizeof(small));
+		jb_str(&b, "0123456789");
+		CHECK(b.overflow && strlen(small) < sizeof(small));
+	}
+	/* Rows: templates, json lines and aligned tables with titles. */
+	{
+		static const char rows[] =
+			"{\"Names\": \"db\", \"Image\": \"db:1.0\", \"RestartCount\": 2, \"RunningFor\": \"1 s\"}\n"
+			"{\"Names\": \"wordpress\", \"Image\": \"wp:1\", \"RestartCount\": 0, \"RunningFor\": \"2 s\"}\n";
+		char big[1024];
+
+		CHECK(jsonfmt_rows("{{.Names}}", rows, big, sizeof(big)) == 0 &&
+		      !strcmp(big, "db\nwordpress\n"));
+		CHECK(jsonfmt_rows("json", rows, big, sizeof(big)) == 0 && !strcmp(big, rows));
+		CHECK(jsonfmt_rows("table {{.Names}}\\t{{.RestartCount}}\\t{{.RunningFor}}", rows,
+				   big, sizeof(big)) == 0 &&
+		      !strcmp(big, "NAMES       RESTARTS   RUNNING FOR\n"
+				   "db          2          1 s\n"
+				   "wordpress   0          2 s\n"));
+		CHECK(jsonfmt_rows("table", "", big, sizeof(big)) == 0 && !strcmp(big, "\n"));
+		CHECK(jsonfmt_rows("{{.Nope}}", rows, big, sizeof(big)) < 0 &&
+		      !strcmp(big, "template: cannot evaluate '{{.Nope}}'"));
+	}
 }

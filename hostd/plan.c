@@ -148,19 +148,28 @@ static int set_once(struct ctx *c, const char **field, const char *key,
 	return 0;
 }
 
-/* "SRC:DST" or "SRC:DST:ro" (or ":rw"), both absolute. */
+/* "SRC:DST[:ro|:rw]" (a bind mount) or "NAME SRC:DST[:ro|:rw]" (a named
+ * volume whose data lives at SRC); paths absolute. */
 static int parse_mount(struct ctx *c, const char *v)
 {
 	struct plan *p = c->p;
-	const char *c1 = strchr(v, ':'), *c2;
+	const char *c1, *c2, *sp;
 	struct plan_mount *m;
 
 	if (p->nmounts >= PLAN_MAX_MOUNTS)
 		return fail(c, "too many volume entries (at most %d)", PLAN_MAX_MOUNTS);
-	if (!c1)
-		return fail(c, "volume '%s': want SRC:DST[:ro]", v);
-	c2 = strchr(c1 + 1, ':');
 	m = &p->mounts[p->nmounts];
+	m->name = NULL;
+	if (v[0] != '/' && (sp = strchr(v, ' '))) {
+		if (!(m->name = keep(p, v, (size_t)(sp - v))))
+			return fail(c, "plan too large");
+		if (!valid_name(m->name))
+			return fail(c, "volume '%s': a volume name is a-z 0-9 _ . -", v);
+		v = sp + 1;
+	}
+	if (!(c1 = strchr(v, ':')))
+		return fail(c, "volume '%s': want [NAME ]SRC:DST[:ro]", v);
+	c2 = strchr(c1 + 1, ':');
 	m->ro = 0;
 	if (c2) {
 		if (!strcmp(c2 + 1, "ro"))

@@ -28,6 +28,7 @@ enum plan_restart { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE,
 enum plan_condition { DEP_STARTED, DEP_HEALTHY, DEP_COMPLETED };
 
 struct plan_mount {
+	const char *name;	/* a named volume's name; NULL for a bind mount */
 	const char *src, *dst;
 	int ro;
 };

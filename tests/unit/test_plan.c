@@ -44,7 +44,7 @@ void test_plan(void)
 		"user www-data\n"
 		"workdir /var/www/html\n"
 		"hostname wordpress\n"
-		"volume /home/wil/data/wordpress:/var/www/html\n"
+		"volume wp_data /home/wil/data/wordpress:/var/www/html\n"
 		"volume /etc/localtime:/etc/localtime:ro\n"
 		"secret db_password:/run/hostd/secrets/db_password\n"
 		"network inception 172.18.0.3/16\n"
@@ -76,6 +76,7 @@ void test_plan(void)
 	CHECK(!strcmp(p.user, "www-data") && !strcmp(p.workdir, "/var/www/html"));
 	CHECK(p.nmounts == 2 && !p.mounts[0].ro && p.mounts[1].ro);
 	CHECK(!strcmp(p.mounts[0].src, "/home/wil/data/wordpress"));
+	CHECK(!strcmp(p.mounts[0].name, "wp_data") && p.mounts[1].name == NULL);
 	CHECK(!strcmp(p.mounts[0].dst, "/var/www/html"));
 	CHECK(p.nsecrets == 1 && !strcmp(p.secrets[0].name, "db_password"));
 	CHECK(!strcmp(p.network, "inception") && !strcmp(p.address, "172.18.0.3/16"));
@@ -122,7 +123,10 @@ void test_plan(void)
 	CHECK(fails_with(MIN "volume /a/../etc:/x\n",
 			 "nginx.plan:6: volume '/a/../etc:/x': paths must be absolute, without '..'"));
 	CHECK(fails_with(MIN "volume /a:/b:rx\n", "nginx.plan:6: volume '/a:/b:rx': mode must be ro or rw"));
-	CHECK(fails_with(MIN "volume /a\n", "nginx.plan:6: volume '/a': want SRC:DST[:ro]"));
+	CHECK(fails_with(MIN "volume /a\n", "nginx.plan:6: volume '/a': want [NAME ]SRC:DST[:ro]"));
+	CHECK(fails_with(MIN "volume Bad! /a:/b\n",
+			 "nginx.plan:6: volume 'Bad! /a:/b': a volume name is a-z 0-9 _ . -"));
+	CHECK(fails_with(MIN "volume wp /a\n", "nginx.plan:6: volume '/a': want [NAME ]SRC:DST[:ro]"));
 	CHECK(fails_with(MIN "publish 80\n", "nginx.plan:6: publish '80': want HOSTPORT:PORT[/tcp|/udp]"));
 	CHECK(fails_with(MIN "publish 70000:80\n", "nginx.plan:6: publish '70000:80': want HOSTPORT:PORT[/tcp|/udp]"));
 	CHECK(fails_with(MIN "publish 80:80/sctp\n", "nginx.plan:6: publish '80:80/sctp': want HOSTPORT:PORT[/tcp|/udp]"));

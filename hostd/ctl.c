@@ -68,6 +68,19 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 		}
 		return (size_t)snprintf(out, len, "1\nnetwork takes ls, or inspect NAME\n");
 	}
+	if (!strcmp(verb, "volume") && n >= 2) {
+		if (!strcmp(arg, "ls") && n == 2) {
+			r = (size_t)snprintf(out, len, "0\n");
+			return r + report_volumes(out + r, len - r);
+		}
+		if (!strcmp(arg, "inspect") && n == 3) {
+			r = (size_t)snprintf(out, len, "0\n");
+			if (report_volume_inspect(extra, out + r, len - r, err, sizeof(err)) >= 0)
+				return strlen(out);
+			return (size_t)snprintf(out, len, "1\n%s\n", err);
+		}
+		return (size_t)snprintf(out, len, "1\nvolume takes ls, or inspect NAME\n");
+	}
 	if (!strcmp(verb, "stats") && n == 1) {
 		r = (size_t)snprintf(out, len, "0\n");
 		return r + report_stats(out + r, len - r);
@@ -358,14 +371,124 @@ static int stats_main(const char *path, int argc, char **argv)
 	return 0;
 }
 
+/* ps, images, network ls, volume ls: hostd sends one JSON object per
+ * line; they are shown as Docker shows them: a table by default, or
+ * --format TEMPLATE | json | "table TEMPLATE"; -q: names only. */
+static int list_main(const char *path, int argc, char **argv)
+{
+	static const struct {
+		const char *verb, *table, *quiet;
+	} views[] = {
+		{"ps", "table {{.Names}}\\t{{.Image}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Pid}}\\t"
+		       "{{.RestartCount}}", "{{.Names}}"},
+		{"images", "table {{.Repository}}\\t{{.Tag}}\\t{{.Layers}}\\t{{.Size}}",
+		 "{{.Repository}}:{{.Tag}}"},
+		{"network", "table {{.Name}}\\t{{.Bridge}}\\t{{.Driver}}\\t{{.Subnet}}", "{{.Name}}"},
+		{"volume", "table {{.Driver}}\\t{{.Name}}\\t{{.Mountpoint}}", "{{.Name}}"},
+	};
+	static char out[REPLY_MAX * 2];
+	const char *fmt = NULL;
+	int v = 0, all = 0, quiet = 0, k = 2, status;
+	char req[32];
+
+	while (strcmp(views[v].verb, argv[1]))
+		v++;
+	if (v >= 2)	/* network ls, volume ls */
+		k = 3;
+	for (; k < argc; k++) {
+		if (v == 0 && (!strcmp(argv[k], "-a") || !strcmp(argv[k], "--all")))
+			all = 1;
+		else if (!strcmp(argv[k], "-q") || !strcmp(argv[k], "--quiet"))
+			quiet = 1;
+		else if (!strcmp(argv[k], "--format") && k + 1 < argc)
+			fmt = argv[++k];
+		else if (!strncmp(argv[k], "--format=", 9))
+			fmt = argv[k] + 9;
+		else {
+			fprintf(stderr, "hostctl: %s: unknown option '%s'%s\n", argv[1], argv[k],
+				!strcmp(argv[k], "--format") ? " (it needs a value)" : "");
+			return 2;
+		}
+	}
+	snprintf(req, sizeof(req), "%s%s\n", v >= 2 ? (v == 2 ? "network ls" : "volume ls") :
+		 argv[1], all ? " -a" : "");
+	status = request(path, req, strlen(req));
+	if (status != 0) {
+		if (status > 0)
+			fprintf(stderr, "hostctl: %s", reply + 2);
+		return 1;
+	}
+	if (quiet)
+		fmt = views[v].quiet;
+	if (jsonfmt_rows(fmt ? fmt : views[v].table, reply + 2, out, sizeof(out)) < 0) {
+		fprintf(stderr, "hostctl: %s: %s\n", argv[1], out);
+		return 2;
+	}
+	fputs(out, stdout);
+	return 0;
+}
+
+/* inspect, network inspect, volume inspect [--format TEMPLATE] NAME:
+ * hostd's JSON array as is, or the template (Docker's syntax for fields,
+ * {{json .X}}, or "json") applied to its one object. */
+static int inspect_main(const char *path, int argc, char **argv)
+{
+	static char out[REPLY_MAX];
+	int k = !strcmp(argv[1], "inspect") ? 2 : 3, status;
+	const char *fmt = NULL, *name = NULL;
+	char req[REQ_MAX];
+
+	for (; k < argc; k++) {
+		if ((!strcmp(argv[k], "-f") || !strcmp(argv[k], "--format")) && k + 1 < argc)
+			fmt = argv[++k];
+		else if (!strncmp(argv[k], "--format=", 9))
+			fmt = argv[k] + 9;
+		else if (argv[k][0] == '-') {
+			fprintf(stderr, "hostctl: %s: unknown option '%s'\n", argv[1], argv[k]);
+			return 2;
+		} else if (name) {
+			fprintf(stderr, "hostctl: %s takes one name\n", argv[1]);
+			return 2;
+		} else {
+			name = argv[k];
+		}
+	}
+	if (!name || strlen(name) > 200) {
+		fprintf(stderr, "usage: hostctl %s%s [--format TEMPLATE] NAME\n", argv[1],
+			k == 3 ? " inspect" : "");
+		return 2;
+	}
+	snprintf(req, sizeof(req), "%s%s %s\n", argv[1], !strcmp(argv[1], "inspect") ? "" :
+		 " inspect", name);
+	status = request(path, req, strlen(req));
+	if (status != 0) {
+		if (status > 0)
+			fprintf(stderr, "hostctl: %s", reply + 2);
+		return 1;
+	}
+	if (!fmt) {
+		fputs(reply + 2, stdout);
+		return 0;
+	}
+	if (jsonfmt_format(fmt, reply + 2, out, sizeof(out)) < 0) {
+		fprintf(stderr, "hostctl: %s\n", out);
+		return 2;
+	}
+	printf("%s\n", out);
+	return 0;
+}
+
 int ctl_client_main(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: hostctl ps [-a] | start NAME | stop NAME | restart NAME\n"
-		"               kill [-s SIGNAL] NAME | inspect [--format TEMPLATE] NAME\n"
+		"usage: hostctl ps [-a] [-q] [--format F] | start NAME | stop NAME | restart NAME\n"
+		"               kill [-s SIGNAL] NAME | inspect [--format F] NAME\n"
 		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n"
-		"               top NAME | stats [--no-stream] | images\n"
-		"               network ls | network inspect NAME\n";
+		"               top NAME | stats [--no-stream] | images [--format F]\n"
+		"               network ls [--format F] | network inspect [--format F] NAME\n"
+		"               volume ls [-q] [--format F] | volume inspect [--format F] NAME\n"
+		"  F: a Docker template ('{{.Names}} {{.Status}}', 'table {{.Names}}\\t{{.Image}}')"
+		" or json\n";
 	const char *path = getenv("HOSTD_SOCKET");
 	char req[REQ_MAX];
 	size_t n = 0;
@@ -375,31 +498,22 @@ int ctl_client_main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
 	if (!path)
 		path = CTL_SOCKET_DEFAULT;
 	if (!strcmp(argv[1], "stats"))
 		return stats_main(path, argc, argv);
-	if (!strcmp(argv[1], "inspect") && argc == 5 &&
-	    (!strcmp(argv[2], "-f") || !strcmp(argv[2], "--format"))) {
-		/* inspect --format TEMPLATE NAME, with Docker's template syntax
-		 * for the common cases: {{.State.Pid}}, {{json .}}. */
-		static char out[8192];
-
-		n = (size_t)snprintf(req, sizeof(req), "inspect %.200s\n", argv[4]);
-		status = request(path, req, n);
-		if (status != 0) {
-			if (status > 0)
-				fprintf(stderr, "hostctl: %s", reply + 2);
-			return 1;
-		}
-		/* hostd's JSON is a one-element array, as Docker's. */
-		if (jsonfmt_format(argv[3], reply + 3, out, sizeof(out)) < 0) {
-			fprintf(stderr, "hostctl: %s\n", out);
-			return 2;
-		}
-		printf("%s\n", out);
-		return 0;
-	}
+	if (!strcmp(argv[1], "ps") || !strcmp(argv[1], "images") ||
+	    ((!strcmp(argv[1], "network") || !strcmp(argv[1], "volume")) && argc > 2 &&
+	     !strcmp(argv[2], "ls")))
+		return list_main(path, argc, argv);
+	if (!strcmp(argv[1], "inspect") ||
+	    ((!strcmp(argv[1], "network") || !strcmp(argv[1], "volume")) && argc > 2 &&
+	     !strcmp(argv[2], "inspect")))
+		return inspect_main(path, argc, argv);
 	if (!strcmp(argv[1], "logs") || !strcmp(argv[1], "exec") || !strcmp(argv[1], "top")) {
 		/* Ask hostd where the container is; the rest happens here. */
 		int logs = !strcmp(argv[1], "logs"), k = 2;

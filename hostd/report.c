@@ -6,10 +6,12 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "jsonfmt.h"
 #include "supervise_int.h"
 #include "util.h"
 
@@ -56,43 +58,201 @@ static void status_text(const struct ctr *c, char *buf, size_t len)
 	}
 }
 
+static void subnet_of(const char *address, char *out, size_t len, char *gw, size_t gwlen);
+
+static int exit_code(const struct ctr *c)
+{
+	return WIFEXITED(c->last_status) ? WEXITSTATUS(c->last_status) :
+	       128 + WTERMSIG(c->last_status);
+}
+
+/* "0.0.0.0:8443->443/tcp, ..." as docker ps shows published ports. */
+static void ports_text(const struct plan *p, struct jbuf *b)
+{
+	for (int i = 0; i < p->npublish; i++)
+		jb_printf(b, "%s0.0.0.0:%u->%u/%s", i ? ", " : "", p->publish[i].host_port,
+			  p->publish[i].port, p->publish[i].udp ? "udp" : "tcp");
+}
+
 size_t report_ps(char *buf, size_t len, int all)
 {
-	size_t n = (size_t)snprintf(buf, len, "%-14s %-18s %-30s %7s %s\n", "NAMES",
-				    "IMAGE", "STATUS", "PID", "RESTARTS");
+	struct jbuf b;
 
-	for (int k = 0; k < norder && n < len; k++) {
+	jb_init(&b, buf, len);
+	for (int k = 0; k < norder && !b.overflow; k++) {
 		const struct ctr *c = &ctrs[order[k]];
-		char st[64];
+		const struct plan *p = &c->plan;
+		char st[64], t[32], ports[256], cmd[512];
+		struct jbuf pb, cb;
 
 		if (!all && c->state != CTR_RUNNING && c->state != CTR_RESTARTING)
 			continue;
 		status_text(c, st, sizeof(st));
-		n += (size_t)snprintf(buf + n, len - n, "%-14s %-18s %-30s %7d %d\n",
-				      c->plan.service, c->plan.image, st, (int)c->proc.pid,
-				      c->restarts);
+		jb_init(&pb, ports, sizeof(ports));
+		ports_text(p, &pb);
+		jb_init(&cb, cmd, sizeof(cmd));
+		for (int i = 0; i < p->nentrypoint; i++)
+			jb_printf(&cb, "%s%s", cb.n ? " " : "", p->entrypoint[i]);
+		for (int i = 0; i < p->ncmd; i++)
+			jb_printf(&cb, "%s%s", cb.n ? " " : "", p->cmd[i]);
+		jb_printf(&b, "{\"Names\": ");
+		jb_str(&b, p->service);
+		jb_printf(&b, ", \"Image\": ");
+		jb_str(&b, p->image);
+		jb_printf(&b, ", \"Command\": ");
+		jb_str(&b, cmd);
+		jb_printf(&b, ", \"State\": \"%s\", \"Status\": ", ctr_state_name(c->state));
+		jb_str(&b, st);
+		if (c->has_run)
+			age(now_ms() - c->started_ms, t, sizeof(t));
+		jb_printf(&b, ", \"RunningFor\": \"%s%s\", \"Ports\": ", c->has_run ? t : "never",
+			  c->has_run ? " ago" : "");
+		jb_str(&b, ports);
+		jb_printf(&b, ", \"Networks\": ");
+		jb_str(&b, p->network ? p->network : "none");
+		jb_printf(&b, ", \"Pid\": %d, \"RestartCount\": %d}\n", (int)c->proc.pid,
+			  c->restarts);
 	}
-	return n < len ? n : len - 1;
+	return b.n;
+}
+
+static void str_array(struct jbuf *b, const char *const *v, int n)
+{
+	jb_printf(b, "[");
+	for (int i = 0; i < n; i++) {
+		jb_printf(b, "%s", i ? ", " : "");
+		jb_str(b, v[i]);
+	}
+	jb_printf(b, "]");
+}
+
+static const char *restart_name(enum plan_restart r)
+{
+	return r == RESTART_ALWAYS ? "always" : r == RESTART_ON_FAILURE ? "on-failure" :
+	       r == RESTART_UNLESS_STOPPED ? "unless-stopped" : "no";
+}
+
+static void inspect_health(const struct ctr *c, struct jbuf *b)
+{
+	int first = c->hlog_n > HLOG_KEEP ? c->hlog_n - HLOG_KEEP : 0;
+
+	jb_printf(b, "\"Health\": {\"Status\": \"%s\", \"FailingStreak\": %d, \"Log\": [",
+		  supervise_health_names[c->health], c->failing);
+	for (int i = first; i < c->hlog_n; i++) {
+		const struct hcheck *h = &c->hlog[i % HLOG_KEEP];
+		char t0[40], t1[40];
+
+		rfc3339(h->start_wall_ms, t0, sizeof(t0));
+		rfc3339(h->end_wall_ms, t1, sizeof(t1));
+		jb_printf(b, "%s{\"Start\": \"%s\", \"End\": \"%s\", \"ExitCode\": %d, \"Output\": ",
+			  i > first ? ", " : "", t0, t1, h->exit_code);
+		jb_str(b, h->output);
+		jb_printf(b, "}");
+	}
+	jb_printf(b, "]}");
+}
+
+static void inspect_network(const struct ctr *c, struct jbuf *b)
+{
+	const struct plan *p = &c->plan;
+	char sub[32] = "", gw[20] = "", ip[32] = "";
+	int prefix = 0;
+
+	jb_printf(b, "\"NetworkSettings\": {\"Ports\": {");
+	for (int i = 0; i < p->npublish; i++)
+		jb_printf(b, "%s\"%u/%s\": [{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"%u\"}]",
+			  i ? ", " : "", p->publish[i].port, p->publish[i].udp ? "udp" : "tcp",
+			  p->publish[i].host_port);
+	jb_printf(b, "}");
+	if (p->network && p->address) {
+		subnet_of(p->address, sub, sizeof(sub), gw, sizeof(gw));
+		snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(p->address, "/"), p->address);
+		if (strchr(p->address, '/'))
+			prefix = atoi(strchr(p->address, '/') + 1);
+	}
+	jb_printf(b, ", \"IPAddress\": \"%s\", \"IPPrefixLen\": %d, \"Gateway\": \"%s\", "
+		  "\"Networks\": {", ip, prefix, gw);
+	if (p->network) {
+		jb_str(b, p->network);
+		jb_printf(b, ": {\"IPAddress\": \"%s\", \"IPPrefixLen\": %d, \"Gateway\": \"%s\", "
+			  "\"Aliases\": [", ip, prefix, gw);
+		jb_str(b, p->service);
+		jb_printf(b, "]}");
+	}
+	jb_printf(b, "}}");
 }
 
 int report_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen)
 {
 	const struct ctr *c = supervise_lookup(name, 0, err, errlen);
-	int code;
+	const struct plan *p;
+	char t0[40], t1[40];
+	struct jbuf b;
 
 	if (!c)
 		return -1;
-	code = WIFEXITED(c->last_status) ? WEXITSTATUS(c->last_status) :
-	       128 + WTERMSIG(c->last_status);
-	return snprintf(buf, len,
-			"[{\"Name\": \"%s\", \"State\": {\"Status\": \"%s\", \"Running\": %s, "
-			"\"Pid\": %d, \"ExitCode\": %d, \"Health\": {\"Status\": \"%s\", "
-			"\"FailingStreak\": %d}}, \"RestartCount\": %d, "
-			"\"Config\": {\"Image\": \"%s\"}, \"LogPath\": \"%s\"}]\n",
-			c->plan.service, ctr_state_name(c->state),
-			c->state == CTR_RUNNING ? "true" : "false", (int)c->proc.pid, code,
-			supervise_health_names[c->health], c->failing, c->restarts, c->plan.image,
-			c->log_path);
+	p = &c->plan;
+	rfc3339(c->has_run ? c->started_wall_ms : 0, t0, sizeof(t0));
+	rfc3339(c->finished_wall_ms, t1, sizeof(t1));
+	jb_init(&b, buf, len);
+	jb_printf(&b, "[{\"Name\": ");
+	jb_str(&b, p->service);
+	jb_printf(&b, ", \"State\": {\"Status\": \"%s\", \"Running\": %s, \"Restarting\": %s, "
+		  "\"OOMKilled\": %s, \"Pid\": %d, \"ExitCode\": %d, \"StartedAt\": \"%s\", "
+		  "\"FinishedAt\": \"%s\", ",
+		  ctr_state_name(c->state), c->state == CTR_RUNNING ? "true" : "false",
+		  c->state == CTR_RESTARTING ? "true" : "false", c->oom_killed ? "true" : "false",
+		  (int)c->proc.pid, c->has_run ? exit_code(c) : 0, t0, t1);
+	inspect_health(c, &b);
+	jb_printf(&b, "}, \"RestartCount\": %d, \"Path\": ", c->restarts);
+	jb_str(&b, p->nentrypoint ? p->entrypoint[0] : p->ncmd ? p->cmd[0] : "");
+	jb_printf(&b, ", \"Config\": {\"Image\": ");
+	jb_str(&b, p->image);
+	jb_printf(&b, ", \"Hostname\": ");
+	jb_str(&b, p->hostname ? p->hostname : p->service);
+	jb_printf(&b, ", \"User\": ");
+	jb_str(&b, p->user ? p->user : "");
+	jb_printf(&b, ", \"WorkingDir\": ");
+	jb_str(&b, p->workdir ? p->workdir : "");
+	jb_printf(&b, ", \"Entrypoint\": ");
+	str_array(&b, p->entrypoint, p->nentrypoint);
+	jb_printf(&b, ", \"Cmd\": ");
+	str_array(&b, p->cmd, p->ncmd);
+	jb_printf(&b, ", \"Env\": ");
+	str_array(&b, p->env, p->nenv);
+	jb_printf(&b, ", \"StopSignal\": \"%d\", \"StopTimeout\": %ld}, ", p->stop_signal,
+		  p->stop_grace_ms / 1000);
+	jb_printf(&b, "\"HostConfig\": {\"RestartPolicy\": {\"Name\": \"%s\", "
+		  "\"MaximumRetryCount\": %d}, \"Memory\": %lld, \"CpuQuota\": %ld, "
+		  "\"CpuPeriod\": %ld, \"PidsLimit\": %ld}, ", restart_name(p->restart),
+		  p->restart_max, p->memory_max, p->cpu_quota_us, p->cpu_period_us, p->pids_max);
+	jb_printf(&b, "\"Mounts\": [");
+	for (int i = 0; i < p->nmounts; i++) {
+		const struct plan_mount *m = &p->mounts[i];
+
+		jb_printf(&b, "%s{\"Type\": \"%s\", ", i ? ", " : "", m->name ? "volume" : "bind");
+		if (m->name) {
+			jb_printf(&b, "\"Name\": ");
+			jb_str(&b, m->name);
+			jb_printf(&b, ", \"Driver\": \"local\", ");
+		}
+		jb_printf(&b, "\"Source\": ");
+		jb_str(&b, m->src);
+		jb_printf(&b, ", \"Destination\": ");
+		jb_str(&b, m->dst);
+		jb_printf(&b, ", \"Mode\": \"%s\", \"RW\": %s}", m->ro ? "ro" : "rw",
+			  m->ro ? "false" : "true");
+	}
+	jb_printf(&b, "], ");
+	inspect_network(c, &b);
+	jb_printf(&b, ", \"LogPath\": ");
+	jb_str(&b, c->log_path);
+	jb_printf(&b, "}]\n");
+	if (b.overflow) {
+		snprintf(err, errlen, "inspect %s: the reply does not fit in %zu bytes", name, len);
+		return -1;
+	}
+	return (int)b.n;
 }
 
 /* One number from a cgroup or sysfs file: the whole file, or the value
@@ -164,10 +324,10 @@ static long long layer_bytes(const char *path)
 
 size_t report_images(char *buf, size_t len)
 {
-	size_t n = (size_t)snprintf(buf, len, "%-20s %-12s %7s %10s\n", "REPOSITORY", "TAG",
-				    "LAYERS", "SIZE");
+	struct jbuf b;
 
-	for (int i = 0; i < nctrs && n < len; i++) {
+	jb_init(&b, buf, len);
+	for (int i = 0; i < nctrs && !b.overflow; i++) {
 		const struct plan *p = &ctrs[i].plan;
 		const char *colon = strrchr(p->image, ':');
 		long long bytes = 0;
@@ -179,11 +339,11 @@ size_t report_images(char *buf, size_t len)
 			continue;
 		for (int l = 0; l < p->nlayers; l++)
 			bytes += layer_bytes(p->layers[l]);
-		n += (size_t)snprintf(buf + n, len - n, "%-20.*s %-12s %7d %9.1fMB\n",
-				      (int)(colon - p->image), p->image, colon + 1, p->nlayers,
-				      (double)bytes / 1e6);
+		jb_printf(&b, "{\"Repository\": \"%.*s\", \"Tag\": \"%s\", \"Layers\": %d, "
+			  "\"Size\": \"%.1fMB\"}\n", (int)(colon - p->image), p->image, colon + 1,
+			  p->nlayers, (double)bytes / 1e6);
 	}
-	return n < len ? n : len - 1;
+	return b.n;
 }
 
 /* The subnet of an address/prefix, as text. */
@@ -207,10 +367,10 @@ static void subnet_of(const char *address, char *out, size_t len, char *gw, size
 
 size_t report_networks(char *buf, size_t len)
 {
-	size_t n = (size_t)snprintf(buf, len, "%-16s %-16s %-8s %s\n", "NAME", "BRIDGE",
-				    "DRIVER", "SUBNET");
+	struct jbuf b;
 
-	for (int i = 0; i < nctrs && n < len; i++) {
+	jb_init(&b, buf, len);
+	for (int i = 0; i < nctrs && !b.overflow; i++) {
 		const struct plan *p = &ctrs[i].plan;
 		char br[16], sub[32], gw[20];
 		int dup = 0;
@@ -223,10 +383,85 @@ size_t report_networks(char *buf, size_t len)
 			continue;
 		supervise_bridge_name(p->network, br, sizeof(br));
 		subnet_of(p->address, sub, sizeof(sub), gw, sizeof(gw));
-		n += (size_t)snprintf(buf + n, len - n, "%-16s %-16s %-8s %s\n", p->network, br,
-				      "bridge", sub);
+		jb_printf(&b, "{\"Name\": ");
+		jb_str(&b, p->network);
+		jb_printf(&b, ", \"Bridge\": \"%s\", \"Driver\": \"bridge\", \"Scope\": \"local\", "
+			  "\"Subnet\": \"%s\", \"Gateway\": \"%s\"}\n", br, sub, gw);
 	}
-	return n < len ? n : len - 1;
+	return b.n;
+}
+
+/* Each named volume once, with what uses it; the first mount that names
+ * it gives its source. */
+static const struct plan_mount *volume_first(const char *name, int *ctr_index)
+{
+	for (int i = 0; i < nctrs; i++)
+		for (int m = 0; m < ctrs[i].plan.nmounts; m++)
+			if (ctrs[i].plan.mounts[m].name &&
+			    !strcmp(ctrs[i].plan.mounts[m].name, name)) {
+				if (ctr_index)
+					*ctr_index = i;
+				return &ctrs[i].plan.mounts[m];
+			}
+	return NULL;
+}
+
+size_t report_volumes(char *buf, size_t len)
+{
+	struct jbuf b;
+
+	jb_init(&b, buf, len);
+	for (int i = 0; i < nctrs && !b.overflow; i++)
+		for (int m = 0; m < ctrs[i].plan.nmounts; m++) {
+			const struct plan_mount *v = &ctrs[i].plan.mounts[m];
+			int at;
+
+			if (!v->name || volume_first(v->name, &at) != v)
+				continue;
+			jb_printf(&b, "{\"Driver\": \"local\", \"Name\": ");
+			jb_str(&b, v->name);
+			jb_printf(&b, ", \"Mountpoint\": ");
+			jb_str(&b, v->src);
+			jb_printf(&b, ", \"Scope\": \"local\"}\n");
+		}
+	return b.n;
+}
+
+int report_volume_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen)
+{
+	const struct plan_mount *v = volume_first(name, NULL);
+	struct jbuf b;
+	int first = 1;
+
+	if (!v) {
+		snprintf(err, errlen, "no such volume: %s", name);
+		return -1;
+	}
+	jb_init(&b, buf, len);
+	jb_printf(&b, "[{\"Name\": ");
+	jb_str(&b, v->name);
+	jb_printf(&b, ", \"Driver\": \"local\", \"Mountpoint\": ");
+	jb_str(&b, v->src);
+	jb_printf(&b, ", \"Options\": {\"type\": \"none\", \"o\": \"bind\", \"device\": ");
+	jb_str(&b, v->src);
+	jb_printf(&b, "}, \"Scope\": \"local\", \"UsedBy\": [");
+	for (int i = 0; i < nctrs; i++)
+		for (int m = 0; m < ctrs[i].plan.nmounts; m++)
+			if (ctrs[i].plan.mounts[m].name &&
+			    !strcmp(ctrs[i].plan.mounts[m].name, name)) {
+				jb_printf(&b, "%s{\"Container\": ", first ? "" : ", ");
+				jb_str(&b, ctrs[i].plan.service);
+				jb_printf(&b, ", \"Destination\": ");
+				jb_str(&b, ctrs[i].plan.mounts[m].dst);
+				jb_printf(&b, "}");
+				first = 0;
+			}
+	jb_printf(&b, "]}]\n");
+	if (b.overflow) {
+		snprintf(err, errlen, "volume inspect %s: the reply does not fit", name);
+		return -1;
+	}
+	return (int)b.n;
 }
 
 int report_network_inspect(const char *name, char *buf, size_t len, char *err,

@@ -6,7 +6,8 @@
 
 #include <stddef.h>
 
-/* `ps` (all: `ps -a`). */
+/* The list verbs write one JSON object per line (hostctl formats them
+ * as a table, a template or JSON): `ps` (all: `ps -a`). */
 size_t report_ps(char *buf, size_t len, int all);
 /* `inspect NAME`: Docker-shaped JSON. */
 int report_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen);
@@ -14,12 +15,16 @@ int report_inspect(const char *name, char *buf, size_t len, char *err, size_t er
  * "NAME CPU_USEC MEM_BYTES MEM_LIMIT PIDS NET_RX NET_TX", "-" where a
  * figure is not available (no cgroup v2 here). */
 size_t report_stats(char *buf, size_t len);
-/* `images`: each image the stack uses, with its layers' total size. */
+/* `images`: each image the stack uses, with its layers' total size.
+ * `network ls`: each compose network once. */
 size_t report_images(char *buf, size_t len);
 /* `network ls` and `network inspect NAME` (JSON: bridge, subnet, gateway,
  * and each container on it with its address). */
 size_t report_networks(char *buf, size_t len);
 int report_network_inspect(const char *name, char *buf, size_t len, char *err,
 			   size_t errlen);
+/* `volume ls` (each named volume once) and `volume inspect NAME`. */
+size_t report_volumes(char *buf, size_t len);
+int report_volume_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen);
 
 #endif

@@ -168,10 +168,24 @@ static int probe_main(void *arg)
 	return container_exec_in(c->proc.pid, argv, "health check");
 }
 
+/* A check's output, kept (cut at sizeof output) for inspect's Health.Log. */
 static void probe_sink(struct proc *p, const char *line)
 {
-	(void)p;
-	(void)line;	/* a check's output is not kept (yet) */
+	struct ctr *c = (struct ctr *)((char *)p - offsetof(struct ctr, probe));
+	struct hcheck *h = &c->hcur;
+	int w = snprintf(h->output + h->outlen, sizeof(h->output) - h->outlen, "%s\n", line);
+
+	if (w > 0)
+		h->outlen += (size_t)w < sizeof(h->output) - h->outlen ? (size_t)w :
+			     sizeof(h->output) - 1 - h->outlen;
+}
+
+static void hlog_push(struct ctr *c, int status)
+{
+	c->hcur.end_wall_ms = wall_ms();
+	c->hcur.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	c->hlog[c->hlog_n % HLOG_KEEP] = c->hcur;
+	c->hlog_n++;
 }
 
 static void health_stop(struct ctr *c)
@@ -192,6 +206,7 @@ static void probe_exited(struct proc *p, int status)
 	timer_cancel(&c->hkill);
 	if (c->state != CTR_RUNNING || c->health == H_NONE)
 		return;
+	hlog_push(c, status);
 	if (ok) {
 		c->failing = 0;
 		if (c->health != H_HEALTHY) {
@@ -232,6 +247,9 @@ static void probe_due(struct timer *t)
 		return;
 	}
 	c->probe.name = c->plan.service;
+	c->hcur.start_wall_ms = wall_ms();
+	c->hcur.outlen = 0;
+	c->hcur.output[0] = '\0';
 	c->probe.on_exit = probe_exited;
 	c->probe.sink = probe_sink;
 	c->hkill.cb = probe_too_slow;
@@ -406,6 +424,8 @@ static void start_ctr(struct ctr *c)
 	}
 	c->state = CTR_RUNNING;
 	c->has_run = 1;
+	c->oom_killed = 0;
+	c->started_wall_ms = wall_ms();
 	log_info("%s started, pid %d", c->plan.service, (int)pid);
 	health_start(c);
 	start_pending();
@@ -436,6 +456,18 @@ static void start_pending(void)
 
 static void stop_next(void);
 
+/* How many times the OOM killer struck in a container's cgroup
+ * (memory.events oom_kill); 0 when it cannot be read. */
+static long oom_kills(const char *cgroup)
+{
+	char path[600], buf[512], *k;
+
+	snprintf(path, sizeof(path), "%s/memory.events", cgroup);
+	if (read_file(path, buf, sizeof(buf)) < 0 || !(k = strstr(buf, "oom_kill ")))
+		return 0;
+	return strtol(k + 9, NULL, 10);
+}
+
 static void exited(struct proc *p, int status)
 {
 	struct ctr *c = (struct ctr *)((char *)p - offsetof(struct ctr, proc));
@@ -445,6 +477,10 @@ static void exited(struct proc *p, int status)
 	health_stop(c);
 	c->last_status = status;
 	c->finished_ms = now_ms();
+	c->finished_wall_ms = wall_ms();
+	c->oom_killed = c->has_run && c->cgroup[0] && oom_kills(c->cgroup) > 0;
+	if (c->oom_killed)
+		snprintf(how + strlen(how), sizeof(how) - strlen(how), ", out of memory");
 	if (c->has_run && c->cgroup[0] && cgroup_remove(c->cgroup) < 0 && errno != ENOENT)
 		log_sys("%s: remove cgroup %s", c->plan.service, c->cgroup);
 	if (c->state == CTR_STOPPING || stopping_all) {

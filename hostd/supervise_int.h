@@ -17,6 +17,15 @@
 
 enum health { H_NONE, H_STARTING, H_HEALTHY, H_UNHEALTHY };
 
+/* One health check's result, as Docker keeps them (the last HLOG_KEEP). */
+#define HLOG_KEEP 5
+struct hcheck {
+	long long start_wall_ms, end_wall_ms;
+	int exit_code;
+	char output[256];
+	size_t outlen;
+};
+
 struct ctr {
 	struct plan plan;
 	enum ctr_state state;
@@ -24,10 +33,14 @@ struct ctr {
 	enum health health;
 	int failing;
 	struct proc probe;
+	struct hcheck hlog[HLOG_KEEP], hcur;	/* hlog: a ring, hlog_n results */
+	int hlog_n;
 	struct timer htimer, hkill;
 	struct proc proc;
 	int restarts, stopped_by_hand, last_status, has_run, restart_asked;
 	long long started_ms, finished_ms, backoff_ms;
+	long long started_wall_ms, finished_wall_ms;	/* CLOCK_REALTIME */
+	int oom_killed;			/* the last exit was the OOM killer's */
 	struct timer timer;		/* restart pause or stop grace */
 	int log_fd;
 	size_t log_size;

@@ -17,5 +17,10 @@ int mkdir_p(const char *path, mode_t mode);
 int write_all(int fd, const void *buf, size_t len);
 /* Monotonic milliseconds since an arbitrary origin. */
 long long now_ms(void);
+/* Wall-clock milliseconds since the epoch. */
+long long wall_ms(void);
+/* ms since the epoch as RFC 3339 UTC ("2026-11-27T05:10:55.123Z"), as
+ * Docker's inspect shows times; "0001-01-01T00:00:00Z" for 0 (never). */
+void rfc3339(long long ms, char *buf, size_t len);
 
 #endif

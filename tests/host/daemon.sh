@@ -29,13 +29,15 @@ plan() { # plan NAME LINES...
 }
 plan db "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart always" "stop_grace 3000" \
 	"network teststack 10.77.0.2/24"
+mkdir -p "$work/vol" "$work/bind"
+echo "from the host" >"$work/bind/note"
 plan web "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart unless-stopped" "depends_on db service_started" \
-	"network teststack 10.77.0.3/24"
+	"network teststack 10.77.0.3/24" "volume webdata $work/vol:/data" "volume $work/bind:/bind:ro"
 plan crash "cmd sh" "cmd -c" "cmd echo crashing; exit 3" "restart on-failure:2"
 plan orphan "cmd payload" "cmd wait" "depends_on nowhere service_started"
 printf 'version 1\nservice bad\nbogus 1\n' >"$work/plans/bad.plan"
 plan slowdb "cmd sh" "cmd -c" "cmd sleep 1; touch /tmp/ready; exec payload wait hostd-daemon-test" \
-	"restart always" "health_shell test -e /tmp/ready" "health_interval 200" "health_retries 3" "stop_grace 3000"
+	"restart always" "health_shell test -e /tmp/ready && echo ready-check" "health_interval 200" "health_retries 3" "stop_grace 3000"
 plan app "cmd payload" "cmd wait" "cmd hostd-daemon-test" "depends_on slowdb service_healthy" "stop_grace 3000"
 plan nohc "cmd payload" "cmd wait" "depends_on web service_healthy"
 mkdir -p "$rfs/www"
@@ -106,6 +108,31 @@ check "inspect --format with a field that does not exist says so" sh -c "'$hostd
 check "hostctl images lists each image once" sh -c "out=\$('$hostd' ctl images); echo \"\$out\" | head -1 | grep -q '^REPOSITORY *TAG *LAYERS *SIZE' && test \$(echo \"\$out\" | grep -c '^db  *1.0 ') = 1"
 check "hostctl network ls shows the stack's bridge" sh -c "'$hostd' ctl network ls | grep -q '^teststack *hd-teststack *bridge *10.77.0.0/24'"
 check "hostctl network inspect lists its containers" sh -c "'$hostd' ctl network inspect teststack | grep -q '\"db\": {\"IPv4Address\": \"10.77.0.2/24\"' && '$hostd' ctl network inspect teststack | grep -q '\"Gateway\": \"10.77.0.1\"'"
+check "a named volume: what the container writes is in its source" sh -c "'$hostd' ctl exec web sh -c 'echo written > /data/f' && test \"\$(cat $work/vol/f)\" = written"
+check "a read-only bind mount is there and read-only" sh -c "test \"\$('$hostd' ctl exec web cat /bind/note)\" = 'from the host' && ! '$hostd' ctl exec web sh -c 'echo x > /bind/note' 2>/dev/null"
+check "inspect .Mounts shows the volume and the bind" sh -c "m=\$('$hostd' ctl inspect --format '{{json .Mounts}}' web); echo \"\$m\" | grep -q '{\"Type\": \"volume\", \"Name\": \"webdata\", \"Driver\": \"local\", \"Source\": \"$work/vol\", \"Destination\": \"/data\", \"Mode\": \"rw\", \"RW\": true}' && echo \"\$m\" | grep -q '\"Type\": \"bind\", \"Source\": \"$work/bind\", \"Destination\": \"/bind\", \"Mode\": \"ro\", \"RW\": false'"
+check "hostctl volume ls" sh -c "'$hostd' ctl volume ls | grep -q '^local *webdata *$work/vol\$'"
+check "hostctl volume inspect --format {{.Mountpoint}}" sh -c "test \"\$('$hostd' ctl volume inspect --format '{{.Mountpoint}}' webdata)\" = '$work/vol'"
+check "hostctl volume inspect: options and users" sh -c "'$hostd' ctl volume inspect webdata | grep -q '\"Options\": {\"type\": \"none\", \"o\": \"bind\", \"device\": \"$work/vol\"}, \"Scope\": \"local\", \"UsedBy\": \[{\"Container\": \"web\", \"Destination\": \"/data\"}\]'"
+"$hostd" ctl volume inspect nope 2>"$work/err"
+check "an unknown volume: one line, exit 1" sh -c "test $? = 1 && test \"\$(cat $work/err)\" = 'hostctl: no such volume: nope'"
+check "inspect .NetworkSettings: address on its network, published ports" sh -c "test \"\$('$hostd' ctl inspect --format '{{.NetworkSettings.Networks.teststack.IPAddress}}/{{.NetworkSettings.IPPrefixLen}}' db)\" = 10.77.0.2/24 && '$hostd' ctl inspect site | grep -q '\"Ports\": {\"80/tcp\": \[{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"18080\"}\]}'"
+check "every inspect is valid JSON with Docker's shape" sh -c "for n in db web site slowdb crash; do '$hostd' ctl inspect \$n; done | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)[0]
+    assert isinstance(o[\"State\"][\"Pid\"], int) and isinstance(o[\"RestartCount\"], int)
+    assert o[\"Config\"][\"Image\"].endswith(\":1.0\") and isinstance(o[\"Mounts\"], list)
+    assert \"Networks\" in o[\"NetworkSettings\"] and o[\"HostConfig\"][\"RestartPolicy\"][\"Name\"]
+'"
+check "the health log keeps the last 5 checks: output, exit code, times" sh -c "'$hostd' ctl inspect --format '{{json .State.Health.Log}}' slowdb | python3 -c 'import json, sys; l = json.load(sys.stdin); assert len(l) == 5 and all(e[\"ExitCode\"] in (0, 1) and (e[\"ExitCode\"] == 0) == (e[\"Output\"] == \"ready-check\\n\") and e[\"Start\"] <= e[\"End\"] for e in l), l'"
+check "ps --format TEMPLATE, one line per container" sh -c "'$hostd' ctl ps --format '{{.Names}}={{.State}}' | grep -qx 'db=running'"
+check "ps --format json: one JSON object per line" sh -c "'$hostd' ctl ps -a --format json | python3 -c 'import json, sys; rows = [json.loads(l) for l in sys.stdin]; assert {\"db\", \"web\", \"crash\"} <= {r[\"Names\"] for r in rows}, rows'"
+check "ps --format 'table ...': titles and aligned columns" sh -c "out=\$('$hostd' ctl ps --format 'table {{.Names}}\\t{{.Ports}}'); echo \"\$out\" | head -1 | grep -q '^NAMES  *PORTS\$' && echo \"\$out\" | grep -q '^site  *0.0.0.0:18080->80/tcp\$'"
+check "ps -q: names only" sh -c "'$hostd' ctl ps -q | grep -qx db"
+check "images --format and network ls --format" sh -c "'$hostd' ctl images --format '{{.Repository}}:{{.Tag}}' | grep -qx db:1.0 && test \"\$('$hostd' ctl network ls --format '{{.Subnet}}')\" = 10.77.0.0/24"
+"$hostd" ctl ps --bogus 2>"$work/err"
+check "a wrong option: one line, exit 2" sh -c "test $? = 2 && test \"\$(cat $work/err)\" = \"hostctl: ps: unknown option '--bogus'\""
 check "one service reaches another by name on the network" "$hostd" ctl exec web ping -c1 -W2 db
 # The published port, from the daemon's own network namespace (the VM's
 # side, in the appliance).

@@ -27,8 +27,217 @@
 #include "seccomp.h"
 #include "util.h"
 
+/* ---- users: /etc/passwd and /etc/group, as runc reads them --------------- */
+
+/* A uid or gid written as a number: digits only, 0 to 2^31-1 (runc's
+ * range). Returns 0 and the value, or -1. */
+static int parse_id(const char *p, size_t n, unsigned long *v)
+{
+	unsigned long x = 0;
+
+	if (n == 0 || n > 10)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		x = x * 10 + (unsigned long)(p[i] - '0');
+	}
+	if (x > 2147483647UL)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/* The fields of one line of a colon-separated file: up to max of them,
+ * each a pointer and a length (not NUL-terminated). Returns how many. */
+static int split_line(const char *line, size_t len, const char *f[], size_t fl[], int max)
+{
+	int n = 0;
+	const char *p = line, *end = line + len;
+
+	while (n < max) {
+		const char *c = memchr(p, ':', (size_t)(end - p));
+
+		f[n] = p;
+		fl[n] = (size_t)((c ? c : end) - p);
+		n++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return n;
+}
+
+static int field_is(const char *f, size_t fl, const char *s, size_t sl)
+{
+	return fl == sl && !memcmp(f, s, sl);
+}
+
+/* Calls each(line fields) for every line of text with at least min
+ * fields; stops when it returns non-zero and passes that on. */
+typedef int (*line_fn)(const char *f[], size_t fl[], int n, void *ctx);
+
+static int each_line(const char *text, int min, int max, line_fn each, void *ctx)
+{
+	const char *f[8];
+	size_t fl[8];
+
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		int n = split_line(p, len, f, fl, max), r;
+
+		if (n >= min && (r = each(f, fl, n, ctx)))
+			return r;
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+struct user_query {
+	const char *name;	/* the user or group as given, and its length */
+	size_t len;
+	int numeric;
+	unsigned long id;
+	/* passwd: what matched */
+	unsigned long uid, gid;
+	const char *pw_name, *home;
+	size_t pw_name_len, home_len;
+	struct container_user *u;
+	int overflow;
+};
+
+/* passwd: name:password:uid:gid:gecos:home:shell. */
+static int passwd_match(const char *f[], size_t fl[], int n, void *ctx)
+{
+	struct user_query *q = ctx;
+	unsigned long uid, gid;
+
+	if (parse_id(f[2], fl[2], &uid) < 0 || parse_id(f[3], fl[3], &gid) < 0)
+		return 0;	/* a malformed line names nobody */
+	if (q->numeric ? uid != q->id : !field_is(f[0], fl[0], q->name, q->len))
+		return 0;
+	q->uid = uid;
+	q->gid = gid;
+	q->pw_name = f[0];
+	q->pw_name_len = fl[0];
+	q->home = n > 5 ? f[5] : "";
+	q->home_len = n > 5 ? fl[5] : 0;
+	return 1;
+}
+
+/* group: name:password:gid:member,member. Finds one group by name or gid. */
+static int group_match(const char *f[], size_t fl[], int n, void *ctx)
+{
+	struct user_query *q = ctx;
+	unsigned long gid;
+
+	(void)n;
+	if (parse_id(f[2], fl[2], &gid) < 0)
+		return 0;
+	if (q->numeric ? gid != q->id : !field_is(f[0], fl[0], q->name, q->len))
+		return 0;
+	q->gid = gid;
+	return 1;
+}
+
+/* Adds every group whose member list names the user. */
+static int group_lists_user(const char *f[], size_t fl[], int n, void *ctx)
+{
+	struct user_query *q = ctx;
+	struct container_user *u = q->u;
+	const char *m, *end;
+	unsigned long gid;
+
+	if (n < 4 || parse_id(f[2], fl[2], &gid) < 0)
+		return 0;
+	for (m = f[3], end = f[3] + fl[3]; m < end;) {
+		const char *c = memchr(m, ',', (size_t)(end - m));
+		size_t ml = (size_t)((c ? c : end) - m);
+		int seen = 0;
+
+		if (field_is(m, ml, q->pw_name, q->pw_name_len)) {
+			for (int i = 0; i < u->ngroups; i++)
+				seen |= u->groups[i] == (gid_t)gid;
+			if (!seen && u->ngroups >= CONTAINER_MAX_GROUPS) {
+				q->overflow = 1;
+				return 1;
+			}
+			if (!seen)
+				u->groups[u->ngroups++] = (gid_t)gid;
+			break;
+		}
+		m = c ? c + 1 : end;
+	}
+	return 0;
+}
+
+int container_user_resolve(const char *spec, const char *passwd, const char *group,
+			   struct container_user *u, char *err, size_t errlen)
+{
+	const char *colon = strchr(spec, ':'), *grp = colon ? colon + 1 : NULL;
+	struct user_query q = {.name = spec, .len = colon ? (size_t)(colon - spec) : strlen(spec), .u = u};
+	int found;
+
+	memset(u, 0, sizeof(*u));
+	if (!q.len || (grp && (!*grp || strchr(grp, ':')))) {
+		snprintf(err, errlen, "want USER[:GROUP], each a name or a number");
+		return -1;
+	}
+	q.numeric = parse_id(q.name, q.len, &q.id) == 0;
+	if (!q.numeric && strspn(q.name, "0123456789") == q.len) {
+		snprintf(err, errlen, "uid out of range (0 to 2147483647)");
+		return -1;
+	}
+	found = passwd && each_line(passwd, 4, 7, passwd_match, &q);
+	if (found) {
+		u->uid = (uid_t)q.uid;
+		u->gid = (gid_t)q.gid;
+		if (q.home_len >= sizeof(u->home)) {
+			snprintf(err, errlen, "its home directory in /etc/passwd is too long");
+			return -1;
+		}
+		memcpy(u->home, q.home, q.home_len);
+		u->home[q.home_len] = '\0';
+	} else if (q.numeric) {
+		u->uid = (uid_t)q.id;	/* a uid with no entry: gid 0, no groups */
+	} else {
+		snprintf(err, errlen, passwd ? "no such user in /etc/passwd" :
+			 "no such user (the container has no /etc/passwd)");
+		return -1;
+	}
+	if (grp) {
+		struct user_query g = {.name = grp, .len = strlen(grp)};
+
+		g.numeric = parse_id(g.name, g.len, &g.id) == 0;
+		if (!g.numeric && strspn(g.name, "0123456789") == g.len) {
+			snprintf(err, errlen, "gid out of range (0 to 2147483647)");
+			return -1;
+		}
+		if (group && each_line(group, 3, 4, group_match, &g))
+			u->gid = (gid_t)g.gid;
+		else if (g.numeric)
+			u->gid = (gid_t)g.id;
+		else {
+			snprintf(err, errlen, group ? "no such group '%s' in /etc/group" :
+				 "no such group '%s' (the container has no /etc/group)", grp);
+			return -1;
+		}
+	} else if (found && group) {
+		/* Supplementary groups: only in the implicit form, as runc. */
+		each_line(group, 4, 4, group_lists_user, &q);
+		if (q.overflow) {
+			snprintf(err, errlen, "member of more than %d groups in /etc/group",
+				 CONTAINER_MAX_GROUPS);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A failed step: its name and errno, or (err 0) the whole reason. */
 struct child_err {
-	char step[200];
+	char step[512];
 	int err;
 };
 
@@ -370,12 +579,61 @@ static void setup_dev(int efd)
 		child_fail(efd, errno, "mount tmpfs on /dev/shm");
 }
 
+/* The container's user, resolved in its own /etc/passwd and /etc/group:
+ * called after pivot_root, so a volume bound over them counts too. */
+static void resolve_user(const struct container_spec *s, struct container_user *u, int efd)
+{
+	static char pw[1 << 20], gr[1 << 20];
+	static const char *const files[] = {"/etc/passwd", "/etc/group"};
+	char *bufs[] = {pw, gr}, spec[32], why[300];
+	const char *user = s->user;
+	ssize_t n[2];
+
+	if (!user) {
+		if (s->uid || s->gid)
+			snprintf(spec, sizeof(spec), "%u:%u", (unsigned)s->uid, (unsigned)s->gid);
+		else
+			snprintf(spec, sizeof(spec), "0");	/* root, with its groups */
+		user = spec;
+	}
+	for (int i = 0; i < 2; i++) {
+		n[i] = read_file(files[i], bufs[i], sizeof(pw));
+		if (n[i] < 0 && errno != ENOENT)
+			child_fail(efd, errno, "resolve user '%s': read %s", user, files[i]);
+		if (n[i] >= (ssize_t)sizeof(pw) - 1)
+			child_fail(efd, EFBIG, "resolve user '%s': read %s", user, files[i]);
+	}
+	if (container_user_resolve(user, n[0] < 0 ? NULL : pw, n[1] < 0 ? NULL : gr, u,
+				   why, sizeof(why)) < 0)
+		child_fail(efd, 0, "resolve user '%s': %s", user, why);
+}
+
+/* The environment with HOME added when it has none: the passwd entry's
+ * home, as Docker does, else /root for root and / for anyone else. */
+static char *const *env_with_home(const struct container_spec *s, const struct container_user *u)
+{
+	static const char *env[CONTAINER_MAX_ENV + 2];
+	static char home[sizeof(u->home) + 8];
+	int n = 0;
+
+	for (int i = 0; i < s->nenv; i++) {
+		if (!strncmp(s->env[i], "HOME=", 5))
+			return (char *const *)s->env;
+		env[n++] = s->env[i];
+	}
+	snprintf(home, sizeof(home), "HOME=%s", u->home[0] ? u->home : u->uid ? "/" : "/root");
+	env[n++] = home;
+	env[n] = NULL;
+	return (char *const *)env;
+}
+
 static int child_main(void *arg)
 {
 	const struct child_args *a = arg;
 	const struct container_spec *s = a->s;
 	int efd = a->errfd;
 	const char *step = NULL, *root = s->rootfs;
+	struct container_user u;
 	sigset_t none;
 
 	close(a->sync[1]);
@@ -434,6 +692,7 @@ static int child_main(void *arg)
 	if (chdir("/") < 0)
 		child_fail(efd, errno, "chdir /");
 	mount_secrets(s, efd);
+	resolve_user(s, &u, efd);
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		child_fail(efd, errno, "sethostname %s", s->hostname);
 	if (!s->host_net && net_link_up("lo") < 0)
@@ -452,9 +711,8 @@ static int child_main(void *arg)
 		child_fail(efd, errno, "chdir %s", s->workdir);
 	if (caps_limit(caps_docker_default(), &step) < 0)
 		child_fail(efd, errno, "%s", step);
-	if (setgroups(0, NULL) < 0 || setgid(s->gid) < 0 || setuid(s->uid) < 0)
-		child_fail(efd, errno, "switch to user %u:%u", (unsigned)s->uid,
-			   (unsigned)s->gid);
+	if (setgroups((size_t)u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 || setuid(u.uid) < 0)
+		child_fail(efd, errno, "switch to user %u:%u", (unsigned)u.uid, (unsigned)u.gid);
 	if (s->out_fd >= 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -468,7 +726,7 @@ static int child_main(void *arg)
 	 * the only call left. */
 	if (seccomp_install() < 0)
 		child_fail(efd, errno, "install the seccomp filter");
-	execvpe(s->argv[0], s->argv, (char *const *)s->env);
+	execvpe(s->argv[0], s->argv, env_with_home(s, &u));
 	child_fail(efd, errno, "exec %s", s->argv[0]);
 }
 
@@ -543,12 +801,15 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 	close(p[0]);
 	if (n == (ssize_t)sizeof(ce)) {
 		ce.step[sizeof(ce.step) - 1] = '\0';
-		fprintf(stderr, "%s: %s: %s\n", prefix, ce.step, strerror(ce.err));
+		if (ce.err)
+			fprintf(stderr, "%s: %s: %s\n", prefix, ce.step, strerror(ce.err));
+		else
+			fprintf(stderr, "%s: %s\n", prefix, ce.step);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		if (exec_failed)
 			*exec_failed = !strncmp(ce.step, "exec ", 5);
-		errno = ce.err;
+		errno = ce.err ? ce.err : EINVAL;
 		return -1;
 	}
 	return pid;
@@ -575,24 +836,62 @@ static int read_env(pid_t pid, char *buf, size_t len, char **env, int max)
 	return k;
 }
 
+/* The user pid runs as, from /proc/<pid>/status: its real uid and gid
+ * and its supplementary groups, i.e. the container's user as start
+ * resolved it. Returns 0, or -1 with errno set (EINVAL: unreadable). */
+static int read_user(pid_t pid, struct container_user *u)
+{
+	static char buf[16384];
+	char path[64], *p;
+	unsigned long v;
+	int seen = 0;
+
+	memset(u, 0, sizeof(*u));
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		char *e;
+
+		if (!strncmp(p, "Uid:", 4) && (v = strtoul(p + 4, &e, 10), e > p + 4)) {
+			u->uid = (uid_t)v;
+			seen |= 1;
+		} else if (!strncmp(p, "Gid:", 4) && (v = strtoul(p + 4, &e, 10), e > p + 4)) {
+			u->gid = (gid_t)v;
+			seen |= 2;
+		} else if (!strncmp(p, "Groups:", 7)) {
+			for (p += 7; u->ngroups < CONTAINER_MAX_GROUPS; p = e) {
+				p += strspn(p, " \t");	/* not past the line's end */
+				v = strtoul(p, &e, 10);
+				if (e == p)
+					break;
+				u->groups[u->ngroups++] = (gid_t)v;
+			}
+			seen |= 4;
+		}
+	}
+	if (seen != 7) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 int container_exec_in(pid_t target, char *const argv[], const char *prefix)
 {
 	static char envbuf[65536], cwd[4096];
 	char *env[256], path[128], line[256], cg[512] = "";
+	struct container_user u;
 	int status, fds[6];
-	unsigned uid = 0, gid = 0;
 	pid_t child;
 	FILE *f;
 
 	/* The container's user, environment, working directory and cgroup,
 	 * read before we leave the host's view. */
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
-	if ((f = fopen(path, "re"))) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "Uid: %u", &uid) == 1 ||
-			    sscanf(line, "Gid: %u", &gid) == 1)
-				continue;
-		fclose(f);
+	if (read_user(target, &u) < 0) {
+		fprintf(stderr, "%s: read the user of pid %d from /proc/%d/status: %s\n", prefix,
+			(int)target, (int)target, strerror(errno));
+		return 1;
 	}
 	if (read_env(target, envbuf, sizeof(envbuf), env, 255) < 0) {
 		fprintf(stderr, "%s: read the container's environment: %s\n", prefix, strerror(errno));
@@ -639,7 +938,8 @@ int container_exec_in(pid_t target, char *const argv[], const char *prefix)
 		if (chdir(cwd) < 0 && chdir("/") < 0)
 			_exit(126);
 		if (caps_limit(caps_docker_default(), &step) < 0 ||
-		    setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0 ||
+		    setgroups((size_t)u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 ||
+		    setuid(u.uid) < 0 ||
 		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install() < 0) {
 			fprintf(stderr, "%s: exec: %s: %s\n", prefix, step ? step : "drop privileges",
 				strerror(errno));

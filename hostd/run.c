@@ -77,7 +77,7 @@ static const char usage[] =
 	"usage: hostd run (--rootfs DIR | --layer DIR|FILE.sqfs... [--state DIR])\n"
 	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
 	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
-	"                 [--user UID[:GID]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
+	"                 [--user USER[:GROUP]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
 	"                 [--add-host NAME:IP]... [--memory BYTES[k|m|g]] [--cpus N.N]\n"
 	"                 [--pids N] -- CMD [ARG...]\n";
 
@@ -100,24 +100,13 @@ static int bad(const char *fmt, const char *arg)
 	return 125;
 }
 
-static int parse_user(const char *s, uid_t *uid, gid_t *gid)
+/* USER[:GROUP], each a name or a number: the shape only. Names are
+ * looked up inside the container, which says what it cannot find. */
+static int valid_user(const char *s)
 {
-	char *end;
-	unsigned long u = strtoul(s, &end, 10), g;
+	const char *colon = strchr(s, ':');
 
-	if (end == s || (*end && *end != ':') || u > 65535)
-		return -1;
-	g = u;
-	if (*end == ':') {
-		char *e2;
-
-		g = strtoul(end + 1, &e2, 10);
-		if (e2 == end + 1 || *e2 || g > 65535)
-			return -1;
-	}
-	*uid = (uid_t)u;
-	*gid = (gid_t)g;
-	return 0;
+	return *s && *s != ':' && (!colon || (colon[1] && !strchr(colon + 1, ':')));
 }
 
 static int has_env(const struct container_spec *s, const char *key)
@@ -182,8 +171,9 @@ int container_run_main(int argc, char **argv)
 		else if (!strcmp(opt, "--workdir"))
 			s.workdir = val;
 		else if (!strcmp(opt, "--user")) {
-			if (parse_user(val, &s.uid, &s.gid) < 0)
-				return bad("--user '%s': want UID[:GID] (numbers)", val);
+			if (!valid_user(val))
+				return bad("--user '%s': want USER[:GROUP], each a name or a number", val);
+			s.user = val;
 		} else if (!strcmp(opt, "--memory")) {
 			if ((lim.memory_max = parse_size(val)) < 0)
 				return bad("--memory '%s': want BYTES with k, m or g", val);
@@ -284,8 +274,7 @@ int container_run_main(int argc, char **argv)
 		snprintf(host_env, sizeof(host_env), "HOSTNAME=%s", s.hostname);
 		s.env[s.nenv++] = host_env;
 	}
-	if (!has_env(&s, "HOME"))
-		s.env[s.nenv++] = s.uid ? "HOME=/" : "HOME=/root";
+	/* HOME, when not given, comes from the container's /etc/passwd. */
 	s.env[s.nenv] = NULL;
 
 	/* The state directory holds the overlay's writable part and the

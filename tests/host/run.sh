@@ -62,8 +62,48 @@ check "an unknown option: 125 and one clear line" sh -c "test $rc = 125 && head 
 "$hostd" run --rootfs "$work/nope" -- true 2>"$work/err"
 rc=$?
 check "a missing root: 125 and the path" sh -c "test $rc = 125 && head -1 $work/err | grep -q \"rootfs '$work/nope' is not a directory\""
+run --user :0 -- true 2>"$work/err"
+rc=$?
+check "a malformed --user is refused (125)" sh -c "test $rc = 125 && head -1 $work/err | grep -qx \"hostd run: --user ':0': want USER\[:GROUP\], each a name or a number\""
 run --user root -- true 2>"$work/err"
-check "a bad --user is refused" grep -q "hostd run: --user 'root': want UID\[:GID\]" "$work/err"
+rc=$?
+check "a user name in a root without /etc/passwd: 125 and why" sh -c "test $rc = 125 && grep -qx \"hostd run: resolve user 'root': no such user (the container has no /etc/passwd)\" $work/err"
+# User names, resolved in the container's own /etc/passwd and /etc/group
+# (here from a layer on top of the busybox root), as Docker does.
+users=$work/users
+mkdir -p "$users/etc"
+cat >"$users/etc/passwd" <<'EOF2'
+root:x:0:0:root:/root:/bin/sh
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+app:x:1000:1000:App User:/home/app:/bin/sh
+EOF2
+cat >"$users/etc/group" <<'EOF2'
+root:x:0:
+www-data:x:33:
+staff:x:50:app,www-data
+users:x:100:app
+wheel:x:10:root
+app:x:1000:
+nogroup:x:65534:
+EOF2
+urun() { "$hostd" run --layer "$rfs" --layer "$users" "$@"; }
+check "--user nobody: its uid, its passwd gid, its home" sh -c "test \"\$($hostd run --layer $rfs --layer $users --user nobody -- sh -c 'id; echo \$HOME' | tr '\n' ' ')\" = 'uid=65534(nobody) gid=65534(nogroup) /nonexistent '"
+check "--user 1000:1000: named from passwd and group" sh -c "test \"\$($hostd run --layer $rfs --layer $users --user 1000:1000 -- id)\" = 'uid=1000(app) gid=1000(app)'"
+check "--user www-data:users: the group given, no supplementary groups" sh -c "test \"\$($hostd run --layer $rfs --layer $users --user www-data:users -- id)\" = 'uid=33(www-data) gid=100(users)'"
+check "--user www-data: supplementary groups from /etc/group" sh -c "test \"\$($hostd run --layer $rfs --layer $users --user www-data -- id)\" = 'uid=33(www-data) gid=33(www-data) groups=50(staff)'"
+check "--user app:50 and 33:users mix names and numbers" sh -c "test \"\$($hostd run --layer $rfs --layer $users --user app:50 -- id)\" = 'uid=1000(app) gid=50(staff)' && test \"\$($hostd run --layer $rfs --layer $users --user 33:users -- id)\" = 'uid=33(www-data) gid=100(users)'"
+check "a uid with no passwd entry: gid 0, no groups, HOME=/" sh -c "test \"\$($hostd run --layer $rfs --layer $users --user 4242 -- sh -c 'id; echo \$HOME' | tr '\n' ' ')\" = 'uid=4242 gid=0(root) / '"
+check "HOME from passwd, unless the environment sets it" sh -c "test \"\$($hostd run --layer $rfs --layer $users --user app -- sh -c 'echo \$HOME')\" = /home/app && test \"\$($hostd run --layer $rfs --layer $users --user app --env HOME=/data -- sh -c 'echo \$HOME')\" = /data"
+check "root gets its groups and home from the files too" sh -c "test \"\$($hostd run --layer $rfs --layer $users -- sh -c 'id; echo \$HOME' | tr '\n' ' ')\" = 'uid=0(root) gid=0(root) groups=10(wheel) /root '"
+printf 'alt:x:1500:1500::/alt:/bin/sh\n' >"$work/passwd.vol"
+check "a volume over /etc/passwd is what names resolve in" sh -c "test \"\$($hostd run --layer $rfs --layer $users --volume $work/passwd.vol:/etc/passwd:ro --user alt -- sh -c 'echo \$(id -u) \$HOME')\" = '1500 /alt'"
+urun --user foo -- true 2>"$work/err"
+rc=$?
+check "an unknown user: 125 and one clear line" sh -c "test $rc = 125 && test \"\$(cat $work/err)\" = \"hostd run: resolve user 'foo': no such user in /etc/passwd\""
+urun --user app:nope -- true 2>"$work/err"
+rc=$?
+check "an unknown group: 125 and one clear line" sh -c "test $rc = 125 && test \"\$(cat $work/err)\" = \"hostd run: resolve user 'app:nope': no such group 'nope' in /etc/group\""
 run 2>"$work/err"
 check "no command is refused" grep -q 'hostd run: no command: put it after --' "$work/err"
 # Layers: a base with busybox and /etc/a=1, a top with /etc/a=2 and /etc/b.

@@ -49,7 +49,7 @@ static char data_dev[64];
 
 enum boot_step { STEP_NET = 1, STEP_DISK = 2, STEP_SSH = 4 };
 static int steps_done;
-static int data_mounted;
+static int data_mounted, data_read_only;
 
 static struct watch sigw;
 static struct dhcp_client dhcp;
@@ -244,9 +244,13 @@ static void phase_ssh(void)
  * the disk phase; container state is per boot, in /run/hostd. */
 static void phase_stack(void)
 {
+	char keep[200];
+
+	/* Manual stops are remembered on the data disk, when there is one. */
+	snprintf(keep, sizeof(keep), "%s/.appliance/hostd", data_dir);
 	if (ctl_listen(CTL_SOCKET_DEFAULT) < 0)
 		log_err("no control socket: hostctl will not work this boot");
-	supervise_load(PLANS_DIR, "/run/hostd");
+	supervise_load(PLANS_DIR, "/run/hostd", data_mounted && !data_read_only ? keep : NULL);
 	supervise_start_all();
 }
 
@@ -271,6 +275,7 @@ static void disk_mount(int read_only)
 		log_sys("mount %s on %s", data_dev, data_dir);
 	} else {
 		data_mounted = 1;
+		data_read_only = read_only;
 		log_info("data disk %s mounted on %s%s", data_dev, data_dir,
 			 read_only ? " READ-ONLY" : "");
 	}

@@ -34,7 +34,7 @@
 
 struct ctr supervise_ctrs[MAX_CTRS];
 int supervise_nctrs, supervise_order[MAX_CTRS], supervise_norder;
-static char state_root[256];
+static char state_root[256], keep_root[256];
 static int stopping_all;
 static void (*stop_done)(void);
 
@@ -455,6 +455,7 @@ static void start_pending(void)
 /* ---- stopping ---------------------------------------------------------------- */
 
 static void stop_next(void);
+static void remember_stop(const struct ctr *c, int stopped);
 
 /* How many times the OOM killer struck in a container's cgroup
  * (memory.events oom_kill); 0 when it cannot be read. */
@@ -492,6 +493,7 @@ static void exited(struct proc *p, int status)
 		} else if (c->restart_asked) {
 			c->restart_asked = 0;
 			c->stopped_by_hand = 0;
+			remember_stop(c, 0);
 			c->state = CTR_CREATED;
 			c->backoff_ms = 0;
 			start_pending();
@@ -576,6 +578,30 @@ struct ctr *supervise_lookup(const char *name, int enabled_only, char *err, size
 	return NULL;
 }
 
+/* Remember (or forget) a manual stop in keep_root/<service>.stopped. A
+ * failure is logged: the service itself is not affected by it. */
+static void remember_stop(const struct ctr *c, int stopped)
+{
+	char path[600];
+	int fd;
+
+	if (!keep_root[0])
+		return;
+	snprintf(path, sizeof(path), "%s/%s.stopped", keep_root, c->plan.service);
+	if (!stopped) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_sys("forget the manual stop of %s: unlink %s", c->plan.service, path);
+		return;
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		log_sys("remember the manual stop of %s: create %s", c->plan.service, path);
+		return;
+	}
+	if (fsync(fd) < 0)
+		log_sys("fsync %s", path);
+	close(fd);
+}
+
 int supervise_stop(const char *name, char *err, size_t errlen)
 {
 	struct ctr *c = supervise_lookup(name, 0, err, errlen);
@@ -583,6 +609,7 @@ int supervise_stop(const char *name, char *err, size_t errlen)
 	if (!c)
 		return -1;
 	c->stopped_by_hand = 1;
+	remember_stop(c, 1);
 	if (c->state == CTR_RUNNING || c->state == CTR_RESTARTING || c->state == CTR_CREATED)
 		stop_ctr(c);
 	return 0;
@@ -595,6 +622,7 @@ int supervise_start(const char *name, char *err, size_t errlen)
 	if (!c)
 		return -1;
 	c->stopped_by_hand = 0;
+	remember_stop(c, 0);
 	if (c->state == CTR_EXITED || c->state == CTR_CREATED) {
 		c->state = CTR_CREATED;
 		c->backoff_ms = 0;
@@ -628,8 +656,10 @@ int supervise_kill(const char *name, int sig, char *err, size_t errlen)
 		snprintf(err, errlen, "container %s is not running", name);
 		return -1;
 	}
-	if (sig == SIGKILL)
+	if (sig == SIGKILL) {
 		c->stopped_by_hand = 1;
+		remember_stop(c, 1);
+	}
 	if (kill(c->proc.pid, sig) < 0) {
 		snprintf(err, errlen, "kill %s: %s", name, strerror(errno));
 		return -1;
@@ -644,7 +674,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int supervise_load(const char *plans_dir, const char *state_dir)
+int supervise_load(const char *plans_dir, const char *state_dir, const char *keep_dir)
 {
 	static char names[MAX_CTRS][256], text[65536];
 	char *sorted[MAX_CTRS], path[600], err[400];
@@ -654,6 +684,10 @@ int supervise_load(const char *plans_dir, const char *state_dir)
 	int nnames = 0, map[MAX_CTRS];
 
 	snprintf(state_root, sizeof(state_root), "%s", state_dir);
+	if (keep_dir && mkdir_p(keep_dir, 0700) < 0)
+		log_sys("mkdir %s (manual stops will not outlive this run)", keep_dir);
+	else if (keep_dir)
+		snprintf(keep_root, sizeof(keep_root), "%s", keep_dir);
 	if (!d) {
 		log_sys("open plans directory %s", plans_dir);
 		return 0;
@@ -687,6 +721,17 @@ int supervise_load(const char *plans_dir, const char *state_dir)
 			log_err("%s: service %s is defined twice; this one is disabled",
 				path, c->plan.service);
 			continue;
+		}
+		if (keep_root[0]) {
+			struct stat st;
+
+			snprintf(path, sizeof(path), "%s/%s.stopped", keep_root, c->plan.service);
+			if (stat(path, &st) == 0 && !policy_start_at_boot(c->plan.restart, 1)) {
+				c->stopped_by_hand = 1;
+				log_info("%s stays stopped: it was stopped by hand (restart: "
+					 "unless-stopped); hostctl start %s starts it", c->plan.service,
+					 c->plan.service);
+			}
 		}
 		c->log_fd = -1;
 		c->timer.cb = restart_due;
@@ -789,7 +834,7 @@ static void daemon_signal(struct watch *w, uint32_t events)
 
 int supervise_main(int argc, char **argv)
 {
-	const char *plans = NULL, *state = NULL, *sock = NULL;
+	const char *plans = NULL, *state = NULL, *sock = NULL, *keep = NULL;
 	char defsock[300];
 	sigset_t set;
 
@@ -804,15 +849,17 @@ int supervise_main(int argc, char **argv)
 			state = argv[++i];
 		else if (!strcmp(argv[i], "--socket"))
 			sock = argv[++i];
+		else if (!strcmp(argv[i], "--keep"))
+			keep = argv[++i];
 		else {
 			fprintf(stderr, "hostd daemon: unknown option '%s'\n"
-				"usage: hostd daemon --plans DIR --state DIR [--socket PATH]\n",
+				"usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n",
 				argv[i]);
 			return 2;
 		}
 	}
 	if (!plans || !state) {
-		fprintf(stderr, "usage: hostd daemon --plans DIR --state DIR [--socket PATH]\n");
+		fprintf(stderr, "usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n");
 		return 2;
 	}
 	if (!sock) {
@@ -838,7 +885,7 @@ int supervise_main(int argc, char **argv)
 	if (loop_add(&sig_w, EPOLLIN) < 0 || ctl_listen(sock) < 0)
 		return 1;
 	log_info("hostd daemon: plans %s, state %s, control socket %s", plans, state, sock);
-	supervise_load(plans, state);
+	supervise_load(plans, state, keep);
 	supervise_start_all();
 	for (;;)
 		loop_once();

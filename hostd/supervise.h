@@ -14,8 +14,11 @@ enum ctr_state { CTR_CREATED, CTR_STARTING, CTR_RUNNING, CTR_RESTARTING,
 		 CTR_STOPPING, CTR_EXITED, CTR_DISABLED };
 
 /* Load every *.plan in plans_dir; state_dir holds logs and container
- * state. Returns the number of services loaded. */
-int supervise_load(const char *plans_dir, const char *state_dir);
+ * state (per boot). keep_dir (or NULL) is where manual stops are
+ * remembered across restarts of hostd, so that an unless-stopped service
+ * stopped with hostctl stays down after a reboot, as Docker's does.
+ * Returns the number of services loaded. */
+int supervise_load(const char *plans_dir, const char *state_dir, const char *keep_dir);
 /* Start every service that should run, in dependency order. */
 void supervise_start_all(void);
 /* Stop every service in reverse order; done() is called when all are

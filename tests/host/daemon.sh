@@ -7,13 +7,14 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 hostd=$top/out/hostd
+tag=hostd-daemon-test-$$	# this run's containers, told apart from any other run's
 work=$(mktemp -d "${TMPDIR:-/tmp}/hostd-daemon.XXXXXX")
 . "$top/tests/lib.sh"
 export HOSTD_SOCKET=$work/state/hostd.sock
 ctl() { "$hostd" ctl "$@"; }
 cleanup() {
 	[ -n "${dpid:-}" ] && kill -9 "$dpid" 2>/dev/null
-	pkill -9 -f "payload wait hostd-daemon-test" 2>/dev/null
+	pkill -9 -f "payload wait $tag" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -27,18 +28,19 @@ plan() { # plan NAME LINES...
 	shift
 	{ printf 'version 1\nservice %s\nimage %s:1.0\nlayer %s\n' "$n" "$n" "$rfs"; printf '%s\n' "$@"; } >"$work/plans/$n.plan"
 }
-plan db "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart always" "stop_grace 3000" \
+plan db "cmd payload" "cmd wait" "cmd $tag" "restart always" "stop_grace 3000" \
 	"network teststack 10.77.0.2/24"
 mkdir -p "$work/vol" "$work/bind"
 echo "from the host" >"$work/bind/note"
-plan web "cmd payload" "cmd wait" "cmd hostd-daemon-test" "restart unless-stopped" "depends_on db service_started" \
+plan web "cmd payload" "cmd wait" "cmd $tag" "restart unless-stopped" "depends_on db service_started" \
 	"network teststack 10.77.0.3/24" "volume webdata $work/vol:/data" "volume $work/bind:/bind:ro"
 plan crash "cmd sh" "cmd -c" "cmd echo crashing; exit 3" "restart on-failure:2"
 plan orphan "cmd payload" "cmd wait" "depends_on nowhere service_started"
 printf 'version 1\nservice bad\nbogus 1\n' >"$work/plans/bad.plan"
-plan slowdb "cmd sh" "cmd -c" "cmd sleep 1; touch /tmp/ready; exec payload wait hostd-daemon-test" \
+plan slowdb "cmd sh" "cmd -c" "cmd sleep 1; touch /tmp/ready; exec payload wait $tag" \
 	"restart always" "health_shell test -e /tmp/ready && echo ready-check" "health_interval 200" "health_retries 3" "stop_grace 3000"
-plan app "cmd payload" "cmd wait" "cmd hostd-daemon-test" "depends_on slowdb service_healthy" "stop_grace 3000"
+plan app "cmd payload" "cmd wait" "cmd $tag" "depends_on slowdb service_healthy" "stop_grace 3000"
+plan keeper "cmd payload" "cmd wait" "cmd $tag" "restart unless-stopped" "stop_grace 3000"
 plan nohc "cmd payload" "cmd wait" "depends_on web service_healthy"
 mkdir -p "$rfs/www"
 echo "hello through the published port" >"$rfs/www/index.html"
@@ -48,7 +50,7 @@ plan site "cmd httpd" "cmd -f" "cmd -p" "cmd 80" "cmd -h" "cmd /www" "restart al
 
 # In a network namespace of its own: the stack's bridge never touches the
 # machine's real network.
-unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" >"$work/daemon.log" 2>&1 &
+unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" --keep "$work/keep" >"$work/daemon.log" 2>&1 &
 dpid=$!
 # wait_for DESCRIPTION COMMAND: poll (bounded, 10 s) until COMMAND succeeds.
 wait_for() {
@@ -83,24 +85,24 @@ check "and not before" sh -c "grep -n 'slowdb is healthy\|app started' '$work/da
 check "waiting on a service with no health check is refused" grep -q 'nohc waits for web to be healthy, but web has no health check' "$work/daemon.log"
 check "a failing check makes it unhealthy" "$hostd" ctl exec slowdb rm /tmp/ready
 wait_for "ps says (unhealthy), inspect counts the streak" sh -c "'$hostd' ctl ps | grep '^slowdb ' | grep -q '(unhealthy)' && '$hostd' ctl inspect slowdb | grep -q '\"Health\": {\"Status\": \"unhealthy\", \"FailingStreak\": [3-9]'"
-check "service output goes to its log" grep -qx 'ready hostd-daemon-test' "$work/state/logs/db.log"
+check "service output goes to its log" grep -qx "ready $tag" "$work/state/logs/db.log"
 old=$(pid_of db)
 kill_host_pid db
 # One inspect for both conditions: two could straddle the restart.
 wait_for "kill -9 of db's host pid: it comes back" sh -c "j=\$('$hostd' ctl inspect db); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $old,'"
 check "its restart count went up" sh -c "'$hostd' ctl inspect db | grep -q '\"RestartCount\": 1' || { '$hostd' ctl inspect db; cat $work/daemon.log; exit 1; }"
-check "hostctl logs shows a service's output" sh -c "'$hostd' ctl logs db | grep -qx 'ready hostd-daemon-test'"
-check "hostctl logs --tail 1" sh -c "test \"\$('$hostd' ctl logs --tail 1 db)\" = 'ready hostd-daemon-test'"
-check "hostctl exec runs in the container (hostname, PID 1)" sh -c "test \"\$('$hostd' ctl exec db hostname)\" = db && '$hostd' ctl exec db cat /proc/1/cmdline | tr '\\0' ' ' | grep -q '^payload wait hostd-daemon-test'"
+check "hostctl logs shows a service's output" sh -c "'$hostd' ctl logs db | grep -qx 'ready $tag'"
+check "hostctl logs --tail 1" sh -c "test \"\$('$hostd' ctl logs --tail 1 db)\" = 'ready $tag'"
+check "hostctl exec runs in the container (hostname, PID 1)" sh -c "test \"\$('$hostd' ctl exec db hostname)\" = db && '$hostd' ctl exec db cat /proc/1/cmdline | tr '\\0' ' ' | grep -q '^payload wait $tag'"
 check "hostctl exec: the container's own processes only" sh -c "test \"\$('$hostd' ctl exec db sh -c 'ls -d /proc/[0-9]* | wc -l')\" -le 4"
 "$hostd" ctl exec db sh -c 'exit 5' 2>/dev/null
 check "hostctl exec returns the command's status" test $? = 5
 check "hostctl exec -t says plainly it is not there yet" sh -c "'$hostd' ctl exec -t db sh 2>&1 | grep -q 'exec -t (a terminal) is not supported yet'"
 "$hostd" ctl logs -f db >"$work/follow" 2>&1 &
 follower=$!
-wait_for "logs -f prints the current log" grep -q 'ready hostd-daemon-test' "$work/follow"
+wait_for "logs -f prints the current log" grep -q "ready $tag" "$work/follow"
 kill_host_pid db
-wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready hostd-daemon-test' '$work/follow') -ge 2"
+wait_for "logs -f prints new lines as they come (db restarted)" sh -c "test \$(grep -c 'ready $tag' '$work/follow') -ge 2"
 kill "$follower"
 wait_for "db runs again" sh -c "j=\$('$hostd' ctl inspect db); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $victim,'"
 check "inspect --format reads one field, as docker inspect -f" sh -c "test \"\$('$hostd' ctl inspect --format 'up={{.State.Running}} image={{.Config.Image}}' db)\" = 'up=true image=db:1.0'"
@@ -141,7 +143,7 @@ wait_for "a published port reaches the service" sh -c "nsenter -t $dpid -n /bin/
 check "2 MiB through the published port arrive intact" sh -c "test \"\$(nsenter -t $dpid -n /bin/busybox wget -qO- http://127.0.0.1:18080/big | sha256sum)\" = \"\$(sha256sum <$rfs/www/big)\""
 check "ten connections at once" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do nsenter -t $dpid -n /bin/busybox wget -qO- http://127.0.0.1:18080/ >$work/par.\$i & done; wait; test \$(cat $work/par.* | grep -c 'hello through') = 10"
 check "an unpublished port is not published" sh -c "! nsenter -t $dpid -n /bin/busybox wget -qO- -T 2 http://127.0.0.1:80/ 2>/dev/null"
-check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait hostd-daemon-test\""
+check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait $tag\""
 check "hostctl stats --no-stream has a row per running container" sh -c "out=\$('$hostd' ctl stats --no-stream); echo \"\$out\" | head -1 | grep -q 'NAME.*CPU %.*MEM USAGE / LIMIT' && echo \"\$out\" | grep -q '^db ' && echo \"\$out\" | grep -q '^web '"
 before=$(pid_of web)
 check "hostctl restart web" ctl restart web
@@ -173,14 +175,30 @@ PY
 check "garbage on the control socket gets errors" sh -c "test \"\$(grep -c '^1|' $work/garbage)\" = 3"
 check "and hostd still answers" sh -c "ctl() { '$hostd' ctl \"\$@\"; }; ctl ps | grep -q '^db '"
 check "the control socket is not open to others" sh -c "test \"\$(stat -c %a $HOSTD_SOCKET)\" = 600"
+check "stop keeper (unless-stopped) and site (always) by hand before hostd ends" sh -c "'$hostd' ctl stop keeper && '$hostd' ctl stop site"
 kill -TERM "$dpid"
 wait_for "SIGTERM: hostd stops the stack and exits" sh -c "! kill -0 $dpid"
 wait "$dpid"
 check "it exited 0" test $? = 0
 dpid=
 check "web was stopped before db, app before slowdb (reverse order)" sh -c "w=\$(grep -n 'web stopped (' '$work/daemon.log' | tail -1 | cut -d: -f1); d=\$(grep -n 'db stopped (' '$work/daemon.log' | grep -v slowdb | tail -1 | cut -d: -f1); a=\$(grep -n 'app stopped (' '$work/daemon.log' | tail -1 | cut -d: -f1); s=\$(grep -n 'slowdb stopped (' '$work/daemon.log' | tail -1 | cut -d: -f1); test \"\$w\" -lt \"\$d\" && test \"\$a\" -lt \"\$s\""
-check "no container process is left" sh -c "! pgrep -f 'payload wai[t] hostd-daemon-test'"
+check "no container process is left" sh -c "! pgrep -f 'payload wai[t] $tag'"
 check "no mount is left" sh -c "! grep -q '$work' /proc/mounts"
 check "the control socket is removed" test ! -e "$HOSTD_SOCKET"
+
+# hostd again, as after a reboot: a manual stop of an unless-stopped
+# service is remembered (--keep), one of an `always` service is not.
+unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state2" --keep "$work/keep" >"$work/daemon2.log" 2>&1 &
+dpid=$!
+export HOSTD_SOCKET=$work/state2/hostd.sock
+wait_for "after a restart of hostd, site (always, stopped by hand) runs again" sh -c "'$hostd' ctl ps | grep -q '^site '"
+check "keeper (unless-stopped, stopped by hand) stays down, and the log says why" sh -c "! '$hostd' ctl ps | grep -q '^keeper ' && grep -q 'keeper stays stopped: it was stopped by hand (restart: unless-stopped)' '$work/daemon2.log'"
+check "hostctl start keeper starts it and forgets the stop" sh -c "'$hostd' ctl start keeper && test ! -e '$work/keep/keeper.stopped'"
+wait_for "keeper runs" sh -c "'$hostd' ctl ps | grep -q '^keeper '"
+kill -TERM "$dpid"
+wait_for "the second hostd stops and exits" sh -c "! kill -0 $dpid"
+wait "$dpid"
+dpid=
+check "nothing left after the second run" sh -c "! pgrep -f 'payload wai[t] $tag' && ! grep -q '$work' /proc/mounts"
 
 summary

@@ -81,6 +81,14 @@ check "memory.max: within it, the container runs to the end" on_vm 'test "$(/ini
 check "pids.max: forks stop at the limit" on_vm 'test "$(/init run --rootfs /tmp/r --pids 5 -- payload fork 10)" = "forked 4 of 10"'
 check "cpu.max is applied" on_vm '/init run --rootfs /tmp/r --cpus 0.5 -- sleep 5 & i=0; until cat /sys/fs/cgroup/hostd/run-*/cpu.max 2>/dev/null | grep -qx "50000 100000"; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.1; done; kill %1; wait'
 check "inside, the container's cgroup is 0::/" on_vm 'test "$(/init run --rootfs /tmp/r --memory 64m -- cat /proc/self/cgroup)" = "0::/"'
+# The supervisor with limits from a plan: a second `hostd daemon` in the
+# VM, with its own plans and socket (PID 1's stack is left alone).
+check "plans for a supervised memory hog and fork bomb" on_vm 'mkdir -p /tmp/op && printf "version 1\nservice hog\nimage hog:1.0\nlayer /tmp/r\ncmd payload\ncmd alloc\ncmd 64\nrestart on-failure:2\nmemory_max 33554432\n" >/tmp/op/hog.plan && printf "version 1\nservice forker\nimage forker:1.0\nlayer /tmp/r\ncmd payload\ncmd fork\ncmd 10\npids_max 5\n" >/tmp/op/forker.plan'
+check "hostd daemon runs them" on_vm 'setsid /init daemon --plans /tmp/op --state /tmp/os --socket /tmp/os.sock >/tmp/os.log 2>&1 </dev/null & i=0; until HOSTD_SOCKET=/tmp/os.sock hostctl ps -a >/dev/null 2>&1; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.2; done'
+check "the hog is OOM-killed, restarted twice (on-failure:2), inspect says OOMKilled" on_vm 'i=0; until HOSTD_SOCKET=/tmp/os.sock hostctl inspect --format "{{.State.Status}} {{.RestartCount}} {{.State.OOMKilled}} {{.State.ExitCode}}" hog | grep -qx "exited 2 true 137"; do i=$((i+1)); [ $i -lt 150 ] || { HOSTD_SOCKET=/tmp/os.sock hostctl inspect hog; cat /tmp/os.log; exit 1; }; sleep 0.2; done'
+check "its log line says out of memory" on_vm 'grep -Eq "hog killed by signal 9 \(.*\), out of memory; restart 1 " /tmp/os.log'
+check "the forker stops at pids_max" on_vm 'i=0; until grep -qx "forked 4 of 10" /tmp/os/logs/forker.log 2>/dev/null; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.2; done'
+check "the second daemon stops on SIGTERM and removes its cgroups" on_vm 'pkill -TERM -f "init daemon --plans /tmp/op"; i=0; while pgrep -f "init daemon --plans /tmp/op" >/dev/null; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.2; done; ! test -e /sys/fs/cgroup/hostd/hog && ! test -e /sys/fs/cgroup/hostd/forker'
 # The appliance kernel's loop, squashfs (zstd) and overlayfs, as image
 # layers will use them.
 sq=$work/layer

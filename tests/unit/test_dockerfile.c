@@ -1,0 +1,6 @@
+#include "dockerfile.h"
+#include "unit.h"
+
+void test_dockerfile(void)
+{
+}

@@ -1,0 +1,6 @@
+#include "envfile.h"
+#include "unit.h"
+
+void test_envfile(void)
+{
+}

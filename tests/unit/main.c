@@ -2,6 +2,9 @@
 
 int unit_passed, unit_failed;
 
+void test_dockerfile(void);
+void test_envfile(void);
+
 int main(void)
 {
 	test_conf();
@@ -13,6 +16,8 @@ int main(void)
 	test_seccomp();
 	test_order();
 	test_jsonfmt();
+	test_dockerfile();
+	test_envfile();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

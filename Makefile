@@ -8,7 +8,10 @@ SSH_PORT   ?= 2222
 export INCEPTION_CACHE := $(CACHE)
 export HTTPS_PORT SSH_PORT
 
-HOSTD_SRC  := $(wildcard hostd/*.c)
+# The build host's side (image builder, compose compiler: glibc, libyaml)
+# lives in hostd/ too but never goes into the static hostd.
+BUILDER_ONLY := $(addprefix hostd/,build.c compose.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c)
+HOSTD_SRC  := $(filter-out $(BUILDER_ONLY),$(wildcard hostd/*.c))
 HOSTD_HDR  := $(wildcard hostd/*.h)
 CFLAGS     ?= -O2
 WARN       := -Wall -Wextra -Werror

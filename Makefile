@@ -86,6 +86,7 @@ test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outs
 bench: all ## Boot time vs Debian's kernel; container start vs crun and runc
 	bench/boot
 	bench/runtime
+	bench/ports
 
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null

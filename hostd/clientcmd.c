@@ -9,10 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -157,26 +163,306 @@ int clientcmd_logs(int argc, char **argv, const char *inspect_json)
 
 /* ---- exec ------------------------------------------------------------------- */
 
+/* The command's status as a shell reports it. */
+static int wait_status(pid_t child, const char *what)
+{
+	int status;
+
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR) {
+			fprintf(stderr, "hostctl: wait for %s: %s\n", what, strerror(errno));
+			return 1;
+		}
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+/* The pty master the exec child sends over sock (SCM_RIGHTS); -1 when it
+ * sent none (it failed, and said why, or took longer than 10 s). */
+static int recv_master(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+	struct pollfd pfd = {.fd = sock, .events = POLLIN};
+	struct cmsghdr *c;
+	ssize_t n;
+	int fd, r;
+
+	while ((r = poll(&pfd, 1, 10000)) < 0 && errno == EINTR)
+		;
+	if (r <= 0) {
+		fprintf(stderr, "hostctl: exec -t: no terminal from the container: %s\n",
+			r < 0 ? strerror(errno) : "timed out after 10 s");
+		return -1;
+	}
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		fprintf(stderr, "hostctl: exec -t: receive the terminal: %s\n", strerror(errno));
+		return -1;
+	}
+	c = CMSG_FIRSTHDR(&msg);
+	if (n != 1 || !c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;	/* the child failed before sending it, and said so */
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* Our terminal (stdin) in raw mode while a terminal command runs, and its
+ * settings put back on every way out. */
+static struct termios saved_tio;
+static int tio_saved;
+
+/* Saves the settings the first time only: after a stop, the terminal
+ * may be raw or the shell's, and what we restore stays the original. */
+static int tty_raw(void)
+{
+	struct termios raw;
+
+	if (!tio_saved && tcgetattr(0, &saved_tio) < 0) {
+		fprintf(stderr, "hostctl: exec -t: read the terminal's settings: %s\n", strerror(errno));
+		return -1;
+	}
+	tio_saved = 1;
+	raw = saved_tio;
+	cfmakeraw(&raw);
+	if (tcsetattr(0, TCSADRAIN, &raw) < 0) {
+		fprintf(stderr, "hostctl: exec -t: put the terminal in raw mode: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void tty_restore(void)
+{
+	if (tio_saved && tcsetattr(0, TCSADRAIN, &saved_tio) < 0)
+		fprintf(stderr, "hostctl: exec -t: restore the terminal's settings: %s\n",
+			strerror(errno));
+	tio_saved = 0;
+}
+
+static void copy_winsize(int master)
+{
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ioctl(master, TIOCSWINSZ, &ws) < 0)
+		fprintf(stderr, "hostctl: exec -t: set the window size: %s\r\n", strerror(errno));
+}
+
+/* Hang the command up (our terminal or we are going away): SIGHUP, as a
+ * closing terminal would, then SIGKILL if it is still there after 2 s. */
+static void hang_up(pid_t child, int sfd)
+{
+	long long until = now_ms() + 2000;
+	struct pollfd p = {.fd = sfd, .events = POLLIN};
+	int status;
+
+	if (kill(child, SIGHUP) < 0 && errno != ESRCH)
+		fprintf(stderr, "hostctl: exec -t: hang up pid %d: %s\n", (int)child, strerror(errno));
+	while (waitpid(child, &status, WNOHANG) == 0) {
+		struct signalfd_siginfo si;
+
+		if (now_ms() >= until) {
+			kill(child, SIGKILL);
+			wait_status(child, "the command");
+			return;
+		}
+		if (poll(&p, 1, 100) > 0 && read(sfd, &si, sizeof(si)) < 0 && errno != EAGAIN)
+			break;
+	}
+}
+
+/* Relay between our terminal and the command's until the command ends:
+ * keys (with -i) to the master, its output to our stdout, SIGWINCH as the
+ * new window size. A signal meant to end us (TERM, HUP, INT, QUIT) or a
+ * failing stdout hangs the command up. Returns the command's status. */
+static int tty_relay(pid_t child, int master, int sfd, int interactive)
+{
+	char in[4096], out[65536];
+	size_t inlen = 0;
+	int in_open = interactive, master_open = 1, status = 0, done = 0, rc = -1;
+	long long drain_until = 0;
+
+	copy_winsize(master);
+	while (rc < 0) {
+		struct pollfd p[3] = {
+			{.fd = sfd, .events = POLLIN},
+			{.fd = master_open ? master : -1, .events = POLLIN | (inlen ? POLLOUT : 0)},
+			{.fd = in_open && !inlen && !done ? 0 : -1, .events = POLLIN},
+		};
+		struct signalfd_siginfo si;
+		int timeout = -1, r;
+		ssize_t n;
+
+		if (done) {
+			/* The command has ended: what it wrote last, until the pty
+			 * closes or is quiet for 100 ms (something it left running
+			 * may hold it open), 1 s at most. */
+			long long left = drain_until - now_ms();
+
+			if (!master_open || left <= 0)
+				break;
+			timeout = left < 100 ? (int)left : 100;
+		}
+		r = poll(p, 3, timeout);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "hostctl: exec -t: poll: %s\r\n", strerror(errno));
+			if (!done)
+				hang_up(child, sfd);
+			rc = 1;
+			break;
+		}
+		if (r == 0)
+			break;	/* quiet after the end */
+		if ((p[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGWINCH) {
+				copy_winsize(master);
+			} else if (si.ssi_signo == SIGCONT) {
+				/* Back from a stop: a shell may have reset the terminal. */
+				if (interactive && tty_raw() < 0) {
+					hang_up(child, sfd);
+					rc = 1;
+				}
+			} else if (si.ssi_signo == SIGCHLD) {
+				if (!done && waitpid(child, &status, WNOHANG) == child) {
+					done = 1;
+					drain_until = now_ms() + 1000;
+				}
+			} else {
+				if (!done)
+					hang_up(child, sfd);
+				rc = 128 + (int)si.ssi_signo;
+			}
+			continue;
+		}
+		if (master_open && (p[1].revents & POLLOUT) && inlen) {
+			n = write(master, in, inlen);
+			if (n > 0) {
+				memmove(in, in + n, inlen - (size_t)n);
+				inlen -= (size_t)n;
+			} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				inlen = 0;	/* the pty is closing: the read side sees it */
+			}
+		}
+		if (master_open && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			n = read(master, out, sizeof(out));
+			if (n > 0 && write_all(1, out, (size_t)n) < 0) {
+				/* Our terminal is gone: the command's goes too. */
+				if (!done)
+					hang_up(child, sfd);
+				rc = 1;
+			} else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				master_open = 0;	/* EIO: every slave is closed */
+			}
+		}
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(0, in, sizeof(in));
+			if (n > 0)
+				inlen = (size_t)n;
+			else if (n == 0 || errno != EINTR)
+				in_open = 0;
+		}
+	}
+	if (rc < 0)
+		rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	return rc;
+}
+
+/* `exec -t`: the command on a terminal of its own in the container, ours
+ * in raw mode (with -i) relaying to it, as `docker exec -it`. */
+static int exec_tty(pid_t target, char **argv, int interactive)
+{
+	struct container_exec x = {.term = getenv("TERM")};
+	sigset_t sigs, old;
+	int sv[2], master, sfd, rc;
+	pid_t child;
+
+	if (!isatty(0)) {
+		fprintf(stderr, "hostctl: exec -t: the input device is not a TTY\n");
+		return 1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		fprintf(stderr, "hostctl: exec -t: socketpair: %s\n", strerror(errno));
+		return 1;
+	}
+	/* Signals through a signalfd from before the fork on, so none is
+	 * missed; a blocked SIGPIPE turns a closed stdout into EPIPE. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGCHLD);
+	sigaddset(&sigs, SIGWINCH);
+	sigaddset(&sigs, SIGCONT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGQUIT);
+	sigaddset(&sigs, SIGPIPE);
+	if (sigprocmask(SIG_BLOCK, &sigs, &old) < 0 ||
+	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		fprintf(stderr, "hostctl: exec -t: signalfd: %s\n", strerror(errno));
+		return 1;
+	}
+	x.tty_sock = sv[1];
+	child = container_exec_start(target, argv, "hostctl", &x);
+	close(sv[1]);
+	if (child < 0)
+		return 1;
+	master = recv_master(sv[0]);
+	close(sv[0]);
+	if (master < 0) {
+		/* The child said why; its status tells the rest. */
+		hang_up(child, sfd);
+		return 126;
+	}
+	if (fcntl(master, F_SETFL, O_NONBLOCK) < 0) {
+		fprintf(stderr, "hostctl: exec -t: make the pty non-blocking: %s\n", strerror(errno));
+		rc = 1;
+		hang_up(child, sfd);
+	} else if (interactive && tty_raw() < 0) {
+		rc = 1;
+		hang_up(child, sfd);
+	} else {
+		rc = tty_relay(child, master, sfd, interactive);
+	}
+	tty_restore();
+	close(master);
+	close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 {
 	char pidtxt[16];
-	int i = 1;
+	int i = 1, tty = 0, interactive = 0;
 	pid_t target;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "-it") || !strcmp(argv[i], "-ti")) {
-			fprintf(stderr, "hostctl: exec -t (a terminal) is not supported yet; "
-				"use exec -i, or make ssh and run the command there\n");
-			return 2;
-		}
-		if (strcmp(argv[i], "-i")) {
-			fprintf(stderr, "hostctl: exec: unknown option '%s'\n", argv[i]);
+		const char *o = argv[i];
+
+		if (!strcmp(o, "--tty")) {
+			tty = 1;
+		} else if (!strcmp(o, "--interactive")) {
+			interactive = 1;
+		} else if (o[1] && o[1] != '-' && strspn(o + 1, "it") == strlen(o + 1)) {
+			tty |= strchr(o, 't') != NULL;
+			interactive |= strchr(o, 'i') != NULL;
+		} else {
+			fprintf(stderr, "hostctl: exec: unknown option '%s'\n", o);
 			return 2;
 		}
 	}
 	i++;	/* the container's name */
 	if (i >= argc) {
-		fprintf(stderr, "usage: hostctl exec [-i] NAME CMD [ARG...]\n");
+		fprintf(stderr, "usage: hostctl exec [-i] [-t] NAME CMD [ARG...]\n");
 		return 2;
 	}
 	if (jsonfmt_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
@@ -184,6 +470,8 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 		fprintf(stderr, "hostctl: the container is not running\n");
 		return 1;
 	}
+	if (tty)
+		return exec_tty(target, argv + i, interactive);
 	return container_exec_in(target, argv + i, "hostctl");
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -877,12 +878,127 @@ static int read_user(pid_t pid, struct container_user *u)
 	return 0;
 }
 
-int container_exec_in(pid_t target, char *const argv[], const char *prefix)
+/* Send fd over the unix socket sock (SCM_RIGHTS), with one byte of data. */
+static int send_fd(int sock, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = "t", .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&u, 0, sizeof(u));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : -1;
+}
+
+/* In the exec child, inside the container's mount namespace: a new pty
+ * from the container's own devpts (/dev/ptmx leads to its pts/ptmx), the
+ * slave as controlling terminal and stdin/out/err, owned by the user, at
+ * the size of the terminal on our stdin; the master goes to sock. */
+static void exec_tty(int sock, const struct container_user *u, const char *prefix)
+{
+	struct winsize ws;
+	struct stat st;
+	int master, slave;
+
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0) {
+		fprintf(stderr, "%s: open /dev/ptmx in the container: %s\n", prefix, strerror(errno));
+		_exit(126);
+	}
+	/* The container's root may have replaced it: only a pty multiplexer
+	 * (5:2, devpts' own ptmx) gets our keys. */
+	if (fstat(master, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 ||
+	    minor(st.st_rdev) != 2) {
+		fprintf(stderr, "%s: /dev/ptmx in the container is not a pty multiplexer\n", prefix);
+		_exit(126);
+	}
+	if (unlockpt(master) < 0) {
+		fprintf(stderr, "%s: unlockpt /dev/ptmx: %s\n", prefix, strerror(errno));
+		_exit(126);
+	}
+	/* The slave through the master itself: no path to look up. */
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0) {
+		char name[64];
+
+		if (ptsname_r(master, name, sizeof(name)) != 0 ||
+		    (slave = open(name, O_RDWR | O_NOCTTY)) < 0) {
+			fprintf(stderr, "%s: open the pty slave: %s\n", prefix, strerror(errno));
+			_exit(126);
+		}
+	}
+	if (fchown(slave, u->uid, (gid_t)-1) < 0) {
+		fprintf(stderr, "%s: chown the pty slave to uid %u: %s\n", prefix,
+			(unsigned)u->uid, strerror(errno));
+		_exit(126);
+	}
+	if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ioctl(slave, TIOCSWINSZ, &ws) < 0) {
+		fprintf(stderr, "%s: set the pty's window size: %s\n", prefix, strerror(errno));
+		_exit(126);
+	}
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
+		fprintf(stderr, "%s: make the pty the controlling terminal: %s\n", prefix,
+			strerror(errno));
+		_exit(126);
+	}
+	if (send_fd(sock, master) < 0) {
+		fprintf(stderr, "%s: send the pty master to hostctl: %s\n", prefix, strerror(errno));
+		_exit(126);
+	}
+	close(master);
+	close(sock);
+	if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0) {
+		fprintf(stderr, "%s: make the pty stdin, stdout and stderr: %s\n", prefix,
+			strerror(errno));
+		_exit(126);
+	}
+	if (slave > 2)
+		close(slave);
+}
+
+/* A terminal's type in env (NULL-terminated, room for max entries): the
+ * caller's when it has one, else the container's, else xterm (Docker's
+ * default with -t). */
+static void set_term(char **env, int max, const char *caller)
+{
+	static char term[256];
+	int k = 0;
+
+	while (env[k] && strncmp(env[k], "TERM=", 5))
+		k++;
+	if (env[k] && !(caller && caller[0]))
+		return;
+	snprintf(term, sizeof(term), "TERM=%s", caller && caller[0] ? caller : "xterm");
+	if (env[k]) {
+		env[k] = term;
+	} else if (k + 1 < max) {
+		env[k] = term;
+		env[k + 1] = NULL;
+	}
+}
+
+pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
+			   const struct container_exec *x)
 {
 	static char envbuf[65536], cwd[4096];
-	char *env[256], path[128], line[256], cg[512] = "";
+	static char *env[256];
+	char path[128], line[256], cg[512] = "";
 	struct container_user u;
-	int status, fds[6];
+	int fds[6], tty_sock = x ? x->tty_sock : -1;
+	ssize_t n;
 	pid_t child;
 	FILE *f;
 
@@ -891,14 +1007,19 @@ int container_exec_in(pid_t target, char *const argv[], const char *prefix)
 	if (read_user(target, &u) < 0) {
 		fprintf(stderr, "%s: read the user of pid %d from /proc/%d/status: %s\n", prefix,
 			(int)target, (int)target, strerror(errno));
-		return 1;
+		return -1;
 	}
-	if (read_env(target, envbuf, sizeof(envbuf), env, 255) < 0) {
+	if (read_env(target, envbuf, sizeof(envbuf), env, 254) < 0) {
 		fprintf(stderr, "%s: read the container's environment: %s\n", prefix, strerror(errno));
-		return 1;
+		return -1;
 	}
+	if (tty_sock >= 0)
+		set_term(env, 256, x->term);
 	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
-	if (readlink(path, cwd, sizeof(cwd) - 1) < 0)
+	n = readlink(path, cwd, sizeof(cwd) - 1);
+	if (n > 0)
+		cwd[n] = '\0';
+	else
 		snprintf(cwd, sizeof(cwd), "/");
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)target);
 	if ((f = fopen(path, "re"))) {
@@ -913,30 +1034,44 @@ int container_exec_in(pid_t target, char *const argv[], const char *prefix)
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)target, ns_names[k]);
 		if ((fds[k] = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 			fprintf(stderr, "%s: open %s: %s\n", prefix, path, strerror(errno));
-			return 1;
+			while (k-- > 0)
+				close(fds[k]);
+			return -1;
 		}
 	}
 	/* Only where cgroup v2 is mounted at /sys/fs/cgroup (the appliance). */
 	if (cg[0] && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 &&
 	    write_file(cg, "0", 1, 0644) < 0)
 		fprintf(stderr, "%s: join cgroup %s: %s\n", prefix, cg, strerror(errno));
-	for (int k = 0; k < 6; k++)
+	for (int k = 0; k < 6; k++) {
 		if (setns(fds[k], 0) < 0) {
 			fprintf(stderr, "%s: join the container's %s namespace: %s\n",
 				prefix, ns_names[k], strerror(errno));
-			return 1;
+			for (; k < 6; k++)
+				close(fds[k]);
+			return -1;
 		}
+		close(fds[k]);
+	}
 	/* The pid namespace applies to children: the command runs in one. */
 	child = fork();
 	if (child < 0) {
 		fprintf(stderr, "%s: fork: %s\n", prefix, strerror(errno));
-		return 1;
+		return -1;
 	}
 	if (child == 0) {
 		const char *step = NULL;
+		sigset_t none;
 
-		if (chdir(cwd) < 0 && chdir("/") < 0)
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (chdir(cwd) < 0 && chdir("/") < 0) {
+			fprintf(stderr, "%s: chdir %s in the container: %s\n", prefix, cwd,
+				strerror(errno));
 			_exit(126);
+		}
+		if (tty_sock >= 0)
+			exec_tty(tty_sock, &u, prefix);
 		if (caps_limit(caps_docker_default(), &step) < 0 ||
 		    setgroups((size_t)u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 ||
 		    setuid(u.uid) < 0 ||
@@ -949,8 +1084,20 @@ int container_exec_in(pid_t target, char *const argv[], const char *prefix)
 		fprintf(stderr, "%s: exec %s: %s\n", prefix, argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
+	return child;
+}
+
+int container_exec_in(pid_t target, char *const argv[], const char *prefix)
+{
+	pid_t child = container_exec_start(target, argv, prefix, NULL);
+	int status;
+
+	if (child < 0)
+		return 1;
 	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			fprintf(stderr, "%s: wait for %s: %s\n", prefix, argv[0], strerror(errno));
 			return 1;
+		}
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }

@@ -108,6 +108,23 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
  * calling process's namespaces: call it in a child, never in hostd. */
 int container_exec_in(pid_t target, char *const argv[], const char *prefix);
 
+/* How container_exec_start runs the command. */
+struct container_exec {
+	/* >= 0: give the command a terminal, as crun's console socket does:
+	 * it opens a pty in the container's own devpts (its /dev/ptmx),
+	 * makes the slave its controlling terminal and stdin/out/err, takes
+	 * the window size of our stdin, and sends the master over this
+	 * socket (SCM_RIGHTS) before it execs. */
+	int tty_sock;
+	const char *term;	/* TERM with a terminal; NULL: the container's, else xterm */
+};
+
+/* container_exec_in's first half: join the container and start argv in
+ * it; returns the command's pid (our child) or -1 after printing why.
+ * The caller waits for it. x may be NULL (no terminal). */
+pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
+			   const struct container_exec *x);
+
 /* `hostd run [options] -- CMD...`: run one container to completion and
  * return its exit status the way a shell reports it (128+signal). */
 int container_run_main(int argc, char **argv);

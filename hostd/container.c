@@ -580,6 +580,47 @@ static void setup_dev(int efd)
 		child_fail(efd, errno, "mount tmpfs on /dev/shm");
 }
 
+/* Read a file the image provides: a regular file only, opened without
+ * blocking, so a FIFO or a device there cannot stall the start (hostd
+ * waits for it). Returns the length, NUL-terminated, or -1 with errno
+ * (EINVAL: not a regular file; EFBIG: cap bytes or more). */
+static ssize_t read_image_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), e = 0;
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = EINVAL;
+	else if (st.st_size >= (off_t)cap)
+		e = EFBIG;
+	if (e) {
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	while (got + 1 < cap && (n = read(fd, buf + got, cap - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	close(fd);
+	return (ssize_t)got;
+}
+
 /* The container's user, resolved in its own /etc/passwd and /etc/group:
  * called after pivot_root, so a volume bound over them counts too. */
 static void resolve_user(const struct container_spec *s, struct container_user *u, int efd)
@@ -598,11 +639,12 @@ static void resolve_user(const struct container_spec *s, struct container_user *
 		user = spec;
 	}
 	for (int i = 0; i < 2; i++) {
-		n[i] = read_file(files[i], bufs[i], sizeof(pw));
+		n[i] = read_image_file(files[i], bufs[i], sizeof(pw));
+		if (n[i] < 0 && errno == EINVAL)
+			child_fail(efd, 0, "resolve user '%s': %s is not a regular file", user,
+				   files[i]);
 		if (n[i] < 0 && errno != ENOENT)
 			child_fail(efd, errno, "resolve user '%s': read %s", user, files[i]);
-		if (n[i] >= (ssize_t)sizeof(pw) - 1)
-			child_fail(efd, EFBIG, "resolve user '%s': read %s", user, files[i]);
 	}
 	if (container_user_resolve(user, n[0] < 0 ? NULL : pw, n[1] < 0 ? NULL : gr, u,
 				   why, sizeof(why)) < 0)

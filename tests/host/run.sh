@@ -104,6 +104,10 @@ check "an unknown user: 125 and one clear line" sh -c "test $rc = 125 && test \"
 urun --user app:nope -- true 2>"$work/err"
 rc=$?
 check "an unknown group: 125 and one clear line" sh -c "test $rc = 125 && test \"\$(cat $work/err)\" = \"hostd run: resolve user 'app:nope': no such group 'nope' in /etc/group\""
+mkdir -p "$work/fifo/etc" && mkfifo "$work/fifo/etc/passwd"
+timeout 10 "$hostd" run --layer "$rfs" --layer "$work/fifo" --user app -- true 2>"$work/err"
+rc=$?
+check "a FIFO as /etc/passwd cannot stall the start: 125 and why" sh -c "test $rc = 125 && test \"\$(cat $work/err)\" = \"hostd run: resolve user 'app': /etc/passwd is not a regular file\""
 run 2>"$work/err"
 check "no command is refused" grep -q 'hostd run: no command: put it after --' "$work/err"
 # Layers: a base with busybox and /etc/a=1, a top with /etc/a=2 and /etc/b.

@@ -322,31 +322,37 @@ static void human(double b, char *out, size_t len)
 /* `hostctl stats [--no-stream]`: CPU % over one second, as docker stats. */
 static int stats_main(const char *path, int argc, char **argv)
 {
+	static char rows[64 * 512], out[REPLY_MAX];
+	const char *fmt = "table {{.Name}}\\t{{.CPUPerc}}\\t{{.MemUsage}}\\t{{.MemPerc}}\\t"
+			  "{{.PIDs}}\\t{{.NetIO}}";
 	int stream = isatty(1), nb;
 
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--no-stream")) {
+		if (!strcmp(argv[i], "--no-stream"))
+			stream = 0;
+		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			fmt = argv[++i];
+		else if (!strncmp(argv[i], "--format=", 9))
+			fmt = argv[i] + 9;
+		else {
 			fprintf(stderr, "hostctl: stats: unknown option '%s'\n", argv[i]);
 			return 2;
 		}
-		stream = 0;
 	}
 	do {
 		struct srow a[64], b[64];
 		int na = sample(path, a, 64);
+		struct jbuf jb;
 
 		if (na < 0)
 			return 1;
 		sleep(1);
 		if ((nb = sample(path, b, 64)) < 0)
 			return 1;
-		if (stream)
-			printf("\033[2J\033[H");
-		printf("%-14s %8s %22s %7s %8s %20s\n", "NAME", "CPU %", "MEM USAGE / LIMIT",
-		       "MEM %", "PIDS", "NET I/O");
+		jb_init(&jb, rows, sizeof(rows));
 		for (int i = 0; i < nb; i++) {
 			char mem[16], lim[16], rx[16], tx[16], cpu[16] = "-", pct[16] = "-",
-			     pids[16] = "-", col[40];
+			     pids[16] = "-";
 
 			for (int j = 0; j < na; j++)
 				if (!strcmp(a[j].name, b[i].name) && a[j].cpu >= 0 && b[i].cpu >= 0)
@@ -362,10 +368,20 @@ static int stats_main(const char *path, int argc, char **argv)
 				snprintf(pids, sizeof(pids), "%.0f", b[i].pids);
 			human(b[i].rx, rx, sizeof(rx));
 			human(b[i].tx, tx, sizeof(tx));
-			snprintf(col, sizeof(col), "%s / %s", mem, lim);
-			printf("%-14s %8s %22s %7s %8s %9s / %-9s\n", b[i].name, cpu, col, pct, pids,
-			       rx, tx);
+			/* Docker's field names, so the same --format works. */
+			jb_printf(&jb, "{\"Name\": ");
+			jb_str(&jb, b[i].name);
+			jb_printf(&jb, ", \"CPUPerc\": \"%s\", \"MemUsage\": \"%s / %s\", "
+				  "\"MemPerc\": \"%s\", \"PIDs\": \"%s\", \"NetIO\": \"%s / %s\"}\n",
+				  cpu, mem, lim, pct, pids, rx, tx);
 		}
+		if (jsonfmt_rows(fmt, rows, out, sizeof(out)) < 0) {
+			fprintf(stderr, "hostctl: stats: %s\n", out);
+			return 2;
+		}
+		if (stream)
+			printf("\033[2J\033[H");
+		fputs(out, stdout);
 		fflush(stdout);
 	} while (stream);
 	return 0;
@@ -484,7 +500,7 @@ int ctl_client_main(int argc, char **argv)
 		"usage: hostctl ps [-a] [-q] [--format F] | start NAME | stop NAME | restart NAME\n"
 		"               kill [-s SIGNAL] NAME | inspect [--format F] NAME\n"
 		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n"
-		"               top NAME | stats [--no-stream] | images [--format F]\n"
+		"               top NAME | stats [--no-stream] [--format F] | images [--format F]\n"
 		"               network ls [--format F] | network inspect [--format F] NAME\n"
 		"               volume ls [-q] [--format F] | volume inspect [--format F] NAME\n"
 		"  F: a Docker template ('{{.Names}} {{.Status}}', 'table {{.Names}}\\t{{.Image}}')"

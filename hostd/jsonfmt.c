@@ -251,7 +251,9 @@ static void title_of(const char *field, size_t flen, char *out, size_t len)
 {
 	static const struct {
 		const char *field, *title;
-	} known[] = {{"RestartCount", "RESTARTS"}, {"Pid", "PID"}, {"ID", "CONTAINER ID"}};
+	} known[] = {{"RestartCount", "RESTARTS"}, {"Pid", "PID"}, {"ID", "CONTAINER ID"},
+		     {"CPUPerc", "CPU %"}, {"MemUsage", "MEM USAGE / LIMIT"}, {"MemPerc", "MEM %"},
+		     {"NetIO", "NET I/O"}, {"BlockIO", "BLOCK I/O"}, {"PIDs", "PIDS"}};
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)

@@ -97,7 +97,7 @@ check "hostctl exec runs in the container (hostname, PID 1)" sh -c "test \"\$('$
 check "hostctl exec: the container's own processes only" sh -c "test \"\$('$hostd' ctl exec db sh -c 'ls -d /proc/[0-9]* | wc -l')\" -le 4"
 "$hostd" ctl exec db sh -c 'exit 5' 2>/dev/null
 check "hostctl exec returns the command's status" test $? = 5
-check "hostctl exec -t says plainly it is not there yet" sh -c "'$hostd' ctl exec -t db sh 2>&1 | grep -q 'exec -t (a terminal) is not supported yet'"
+check "hostctl exec -t without a terminal says so" sh -c "'$hostd' ctl exec -t db sh </dev/null 2>&1 | grep -qx 'hostctl: exec -t: the input device is not a TTY'"
 "$hostd" ctl logs -f db >"$work/follow" 2>&1 &
 follower=$!
 wait_for "logs -f prints the current log" grep -q "ready $tag" "$work/follow"
@@ -145,6 +145,7 @@ check "ten connections at once" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do nsenter
 check "an unpublished port is not published" sh -c "! nsenter -t $dpid -n /bin/busybox wget -qO- -T 2 http://127.0.0.1:80/ 2>/dev/null"
 check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait $tag\""
 check "hostctl stats --no-stream has a row per running container" sh -c "out=\$('$hostd' ctl stats --no-stream); echo \"\$out\" | head -1 | grep -q 'NAME.*CPU %.*MEM USAGE / LIMIT' && echo \"\$out\" | grep -q '^db ' && echo \"\$out\" | grep -q '^web '"
+check "hostctl stats --format json: Docker's field names" sh -c "'$hostd' ctl stats --no-stream --format json | python3 -c 'import json, sys; r = {o[\"Name\"]: o for o in map(json.loads, sys.stdin)}; assert {\"CPUPerc\", \"MemUsage\", \"MemPerc\", \"PIDs\", \"NetIO\"} <= set(r[\"db\"]), r'"
 before=$(pid_of web)
 check "hostctl restart web" ctl restart web
 wait_for "web comes back with a new pid" sh -c "j=\$('$hostd' ctl inspect web); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $before,'"

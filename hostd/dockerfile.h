@@ -56,7 +56,7 @@ struct df_inst {
 	 *     the argv; shell form: one string, the command line (or none for
 	 *     a bare "CMD").
 	 *   COPY ADD: the sources, then the destination (nargs >= 2).
-	 *   FROM: the image, or image "AS" name.
+	 *   FROM: the image, or image "AS" name (the name lowercased).
 	 *   EXPOSE VOLUME: one word each (VOLUME may be a JSON array).
 	 *   WORKDIR USER STOPSIGNAL MAINTAINER: exactly one, the rest of the
 	 *     line (spaces included).

@@ -19,7 +19,7 @@ MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
-              hostd/dockerfile.c hostd/envfile.c
+              hostd/dockerfile.c hostd/envfile.c hostd/user.c
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all deps run down ssh test test-unit test-e2e bench clean fclean re help
@@ -79,6 +79,7 @@ $(OUT)/payload: tests/payload/payload.c | $(KINC)
 test-host: $(OUT)/hostd $(OUT)/payload ## Real containers, `hostd run` and `hostd daemon`, on this machine (root)
 	tests/host/run.sh
 	tests/host/daemon.sh
+	tests/host/exec.sh
 
 test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh

@@ -11,12 +11,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "user.h"
+
 #define CONTAINER_MAX_ENV 128
 #define CONTAINER_MAX_LAYERS 32
 #define CONTAINER_MAX_MOUNTS 16
 #define CONTAINER_MAX_SECRETS 16
 #define CONTAINER_MAX_HOSTS 32
-#define CONTAINER_MAX_GROUPS 256
 
 struct container_mount {
 	const char *src, *dst;	/* host path, path inside the container */
@@ -68,24 +69,7 @@ struct container_spec {
 };
 
 /* Who a container's process runs as. */
-struct container_user {
-	uid_t uid;
-	gid_t gid;
-	gid_t groups[CONTAINER_MAX_GROUPS];	/* supplementary */
-	int ngroups;
-	char home[1024];		/* from /etc/passwd; "" when no entry */
-};
 
-/* Resolve a user spec (see container_spec.user) against the text of the
- * container's /etc/passwd and /etc/group (NULL for a missing file), the
- * way Docker (runc) does: a number is a uid (gid), looked up but valid
- * without an entry; a name must have one. Without a group, the gid is the
- * passwd entry's (0 with no entry) and the supplementary groups are those
- * of /etc/group that list the user's name; with one, there are none.
- * Pure: returns 0, or -1 with the reason in err ("no such user in
- * /etc/passwd"). */
-int container_user_resolve(const char *spec, const char *passwd, const char *group,
-			   struct container_user *u, char *err, size_t errlen);
 
 /* Write the container's /etc/hosts, /etc/hostname and /etc/resolv.conf
  * into its state directory (they are bound over the image's at start, as

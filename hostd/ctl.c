@@ -499,7 +499,7 @@ int ctl_client_main(int argc, char **argv)
 	static const char usage[] =
 		"usage: hostctl ps [-a] [-q] [--format F] | start NAME | stop NAME | restart NAME\n"
 		"               kill [-s SIGNAL] NAME | inspect [--format F] NAME\n"
-		"               logs [-f] [--tail N] NAME | exec [-i] NAME CMD...\n"
+		"               logs [-f] [--tail N] NAME | exec [-i] [-t] NAME CMD...\n"
 		"               top NAME | stats [--no-stream] [--format F] | images [--format F]\n"
 		"               network ls [--format F] | network inspect [--format F] NAME\n"
 		"               volume ls [-q] [--format F] | volume inspect [--format F] NAME\n"

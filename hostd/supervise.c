@@ -294,20 +294,7 @@ static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 	s->env[s->nenv] = NULL;
 	s->hostname = p->hostname ? p->hostname : p->service;
 	s->workdir = p->workdir;
-	if (p->user) {
-		char *end;
-		unsigned long uid = strtoul(p->user, &end, 10), gid = uid;
-
-		if (end == p->user || (*end && *end != ':')) {
-			snprintf(why, whylen, "user '%s': only numeric UID[:GID] is supported yet",
-				 p->user);
-			return -1;
-		}
-		if (*end == ':')
-			gid = strtoul(end + 1, NULL, 10);
-		s->uid = (uid_t)uid;
-		s->gid = (gid_t)gid;
-	}
+	s->user = p->user;	/* resolved in the container's /etc/passwd at start */
 	for (int i = 0; i < p->nmounts; i++) {
 		s->mounts[i].src = p->mounts[i].src;
 		s->mounts[i].dst = p->mounts[i].dst;

@@ -43,7 +43,7 @@ plan() { # plan NAME LINES...
 	{ printf 'version 1\nservice %s\nimage %s:1.0\nlayer %s\n' "$n" "$n" "$rfs"; printf '%s\n' "$@"; } >"$work/plans/$n.plan"
 }
 plan box "cmd payload" "cmd wait" "cmd hostd-exec-test" "stop_grace 2000"
-plan appbox "cmd payload" "cmd wait" "cmd hostd-exec-test" "user 1000:1000" "env TERM=from-image" "stop_grace 2000"
+plan appbox "cmd payload" "cmd wait" "cmd hostd-exec-test" "user app" "env TERM=from-image" "stop_grace 2000"
 
 # pty.py [--size R C] [STEP...] -- CMD...: runs CMD on a new pty of that
 # size as its controlling terminal. Steps, in order: expect REGEX (wait
@@ -141,7 +141,7 @@ wait_for "both are ready" sh -c "grep -q 'ready hostd-exec-test' '$work/state/lo
 
 # The user: the container's, as its PID 1 runs, supplementary groups too.
 check "exec runs as the container's user, with its groups (root)" sh -c "test \"\$('$hostd' ctl exec box id)\" = 'uid=0(root) gid=0(root) groups=10(wheel)'"
-check "exec runs as the container's user (user 1000:1000)" sh -c "test \"\$('$hostd' ctl exec appbox id)\" = 'uid=1000(app) gid=1000(app)'"
+check "exec runs as the container's user (a name in the plan: user app)" sh -c "test \"\$('$hostd' ctl exec appbox id)\" = 'uid=1000(app) gid=1000(app) groups=50(staff)'"
 check "exec: the same user as PID 1" sh -c "test \"\$('$hostd' ctl exec appbox sh -c 'grep -E \"^(Uid|Gid|Groups):\" /proc/1/status')\" = \"\$('$hostd' ctl exec appbox sh -c 'grep -E \"^(Uid|Gid|Groups):\" /proc/self/status')\""
 check "exec: HOME from the container's passwd, as PID 1 got it" sh -c "test \"\$('$hostd' ctl exec box sh -c 'echo \$HOME')\" = /root && test \"\$('$hostd' ctl exec appbox sh -c 'echo \$HOME')\" = /home/app"
 check "exec -i passes stdin on, as before" sh -c "test \"\$(echo hello | '$hostd' ctl exec -i box cat)\" = hello"
@@ -179,7 +179,7 @@ check "else it is xterm" grep -qx TERM=xterm "$work/out"
 tty -- env -u TERM "$hostd" ctl exec -it appbox sh -c 'echo TERM=$TERM' >"$work/out" 2>&1
 check "or the container's own when it sets one" grep -qx TERM=from-image "$work/out"
 tty -- "$hostd" ctl exec -it appbox sh -c 'id; tty; stat -c %u $(tty); echo hi >$(tty)' >"$work/out" 2>&1
-check "as the container's user, who owns the pty" sh -c "grep -qx 'uid=1000(app) gid=1000(app)' $work/out && grep -qx '/dev/pts/[0-9]*' $work/out && grep -qx 1000 $work/out && grep -qx hi $work/out && grep -qx exit=0 $work/out"
+check "as the container's user, who owns the pty" sh -c "grep -qx 'uid=1000(app) gid=1000(app) groups=50(staff)' $work/out && grep -qx '/dev/pts/[0-9]*' $work/out && grep -qx 1000 $work/out && grep -qx hi $work/out && grep -qx exit=0 $work/out"
 tty -- "$hostd" ctl exec -t box sh -c 'tty; read -t 1 x || echo no-input' >"$work/out" 2>&1
 check "exec -t alone: a terminal, but no input from ours" sh -c "grep -qx '/dev/pts/[0-9]*' $work/out && grep -qx no-input $work/out && grep -qx exit=0 $work/out"
 tty expect 'sleeping' signal TERM -- "$hostd" ctl exec -it box sh -c 'echo sleeping; exec sleep 60' >"$work/out" 2>&1

@@ -19,7 +19,7 @@ MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
-              hostd/dockerfile.c hostd/envfile.c hostd/user.c
+              hostd/dockerfile.c hostd/envfile.c hostd/user.c hostd/squash.c
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all deps run down ssh test test-unit test-e2e bench clean fclean re help

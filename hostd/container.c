@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/loop.h>
 #include <sys/ioctl.h>
 #include <linux/openat2.h>
 #include <grp.h>
@@ -26,6 +25,7 @@
 #include "caps.h"
 #include "net.h"
 #include "seccomp.h"
+#include "squash.h"
 #include "util.h"
 
 /* A failed step: its name and errno, or (err 0) the whole reason. */
@@ -48,34 +48,10 @@ static void __attribute__((noreturn)) child_fail(int fd, int err, const char *fm
  * by the kernel when its last mount goes) and mount it on dir. */
 static void mount_squashfs(const char *file, const char *dir, int efd)
 {
-	struct loop_config cfg;
-	char dev[32];
-	int ctl, nr, lfd, ffd;
+	char why[600];
 
-	ffd = open(file, O_RDONLY | O_CLOEXEC);
-	if (ffd < 0)
-		child_fail(efd, errno, "layer %s", file);
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0)
-		child_fail(efd, errno, "open /dev/loop-control for layer %s", file);
-	nr = ioctl(ctl, LOOP_CTL_GET_FREE);
-	if (nr < 0)
-		child_fail(efd, errno, "find a free loop device for layer %s", file);
-	close(ctl);
-	snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
-	lfd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (lfd < 0)
-		child_fail(efd, errno, "open %s for layer %s", dev, file);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.fd = (unsigned)ffd;
-	cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-	if (ioctl(lfd, LOOP_CONFIGURE, &cfg) < 0)
-		child_fail(efd, errno, "attach layer %s to %s", file, dev);
-	if (mount(dev, dir, "squashfs", MS_RDONLY | MS_NODEV | MS_NOSUID, NULL) < 0)
-		child_fail(efd, errno, "mount layer %s (%s) on %s", file, dev, dir);
-	/* The mount holds the device now; autoclear frees it after. */
-	close(lfd);
-	close(ffd);
+	if (squash_mount(file, dir, why, sizeof(why)) < 0)
+		child_fail(efd, errno, "%s", why);
 }
 
 /* Mount the overlay of the layers as <state>/root; returns that path.

@@ -7,6 +7,7 @@
  * them; where a rule is surprising the comment says so. */
 #include "dockerfile.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -321,18 +322,39 @@ struct ctx {
 	size_t errlen;
 };
 
+/* Copy src into dst (size dn) on one line: a newline, a carriage return
+ * or another control character in quoted input shows as \n, \r, \xNN. */
+static void oneline(char *dst, size_t dn, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src && o + 5 < dn; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c == '\n' || c == '\r')
+			o += (size_t)snprintf(dst + o, dn - o, "\\%c", c == '\n' ? 'n' : 'r');
+		else if (c < 0x20 && c != '\t')
+			o += (size_t)snprintf(dst + o, dn - o, "\\x%02x", c);
+		else
+			dst[o++] = (char)c;
+	}
+	if (dn)
+		dst[o < dn ? o : dn - 1] = '\0';
+}
+
 static int fail(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int fail(struct ctx *c, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], line[600];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(c->err, c->errlen, "%s:%d: %s", c->name, c->line, msg);
+	snprintf(line, sizeof(line), "%s:%d: %s", c->name, c->line, msg);
+	oneline(c->err, c->errlen, line);
 	return -1;
 }
 
@@ -1218,13 +1240,16 @@ static int parse_flags(struct ctx *c, struct df_inst *in)
 			in->chmod = val;
 		} else if (!strcmp(flagdefs[d].name, "retries")) {
 			char *end;
-			long r = strtol(val, &end, 10);
+			long long r;
 
-			if (*end || end == val || r > INT_MAX || r < INT_MIN ||
+			/* strconv.ParseInt(v, 10, 32): an optional sign, digits. */
+			errno = 0;
+			r = strtoll(val, &end, 10);
+			if (*end || end == val || errno || r > INT_MAX || r < INT_MIN ||
 			    (val[0] != '-' && val[0] != '+' && !(val[0] >= '0' && val[0] <= '9')))
 				return fail(c, "HEALTHCHECK --retries: invalid number \"%s\"", val);
 			if (r < 0)
-				return fail(c, "HEALTHCHECK --retries cannot be negative (%ld)", r);
+				return fail(c, "HEALTHCHECK --retries cannot be negative (%lld)", r);
 			in->retries = (int)r;
 		} else {
 			long long ns, *to = !strcmp(flagdefs[d].name, "interval") ? &in->interval_ns :
@@ -2191,7 +2216,10 @@ int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 	*out = NULL;
 	if (lx_stop(&L, -1, 0, &res) < 0) {
 		free(res.p);
-		snprintf(err, errlen, "failed to process \"%s\": %s", word, L.why);
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "failed to process \"%s\": %s", word, L.why);
+		oneline(err, errlen, msg);
 		return -1;
 	}
 	if (!res.p && !(res.p = calloc(1, 1))) {

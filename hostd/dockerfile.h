@@ -48,7 +48,8 @@ struct df_inst {
 	 * (their own leading blanks kept), comment lines dropped. */
 	const char *text;
 	/* Leading --flags as written, quotes removed ("--chown=www-data").
-	 * Only flags this builder implements get past the parser. */
+	 * Only flags this builder implements get past the parser (and
+	 * boolean ones that are off: "--link=false"). */
 	const char **flags;
 	int nflags;
 	/* Arguments, NULL-terminated:
@@ -122,10 +123,12 @@ typedef const char *(*df_lookup_fn)(void *ctx, const char *name, size_t len);
  * itself), the escape character escapes any other character, and $VAR,
  * ${VAR}, ${VAR:-word} ${VAR-word} ${VAR:+word} ${VAR+word} ${VAR:?msg}
  * ${VAR?msg}, ${VAR#pat} ${VAR##pat} ${VAR%pat} ${VAR%%pat},
- * ${VAR/pat/rep} and ${VAR//pat/rep} expand (pat: * and ? globs). An unset
- * variable expands to "". escape is the file's escape character; lookup may
- * be NULL (nothing is set). On success *out is a malloc'd string (free()
- * it) and 0 is returned; on error -1 and err holds Docker's message,
+ * ${VAR/pat/rep} and ${VAR//pat/rep} expand (pat: * and ? globs; rep is
+ * literal). An unset variable expands to "". Unlike Compose, $$ is not a
+ * literal $: it is the shell's special parameter, unset, so "" (write \$).
+ * escape is the file's escape character; lookup may be NULL (nothing is
+ * set). On success *out is a malloc'd string (free() it) and 0 is
+ * returned; on error -1 and err holds Docker's message, on one line:
  * 'failed to process "<word>": <why>'. */
 int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 	      char **out, char *err, size_t errlen);

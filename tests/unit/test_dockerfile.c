@@ -651,6 +651,8 @@ static void test_expand(void)
 			   "while looking for matching double-quote"));
 	CHECK(expand_fails("'abc", "failed to process \"'abc\": unexpected end of statement "
 			   "while looking for matching single-quote"));
+	/* One line, whatever the word holds. */
+	CHECK(expand_fails("a\n${", "failed to process \"a\\n${\": syntax error: missing '}'"));
 	/* No lookup: nothing is set. */
 	CHECK(df_expand("[$HOME]", '\\', NULL, NULL, &v, err, sizeof(err)) == 0 && !strcmp(v, "[]"));
 	free(v);

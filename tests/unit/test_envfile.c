@@ -214,6 +214,8 @@ static void test_errors(void)
 			 ".env:1: PASS: required variable DB_PASS is missing a value: set DB_PASS in .env"));
 	CHECK(fails_with("A=${B\n", ".env:1: A: Invalid template: \"${B\""));
 	CHECK(fails_with("A=\"\\0000\"\n", ".env:1: A: a \\0000 (NUL) in the value"));
+	/* An error stays on one line, whatever the value holds. */
+	CHECK(fails_with("A=\"x\n${B\"\n", ".env:1: A: Invalid template: \"x\\n${B\""));
 	{
 		static const char nul[] = "A=1\nB=x\0y\n";
 

@@ -12,6 +12,7 @@ export HTTPS_PORT SSH_PORT
 # lives in hostd/ too but never goes into the static hostd.
 BUILDER_ONLY := $(addprefix hostd/,build.c compose.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c)
 HOSTD_SRC  := $(filter-out $(BUILDER_ONLY),$(wildcard hostd/*.c))
+BUILD_SRC  := $(BUILDER_ONLY) $(addprefix hostd/,plan.c order.c user.c squash.c util.c)
 HOSTD_HDR  := $(wildcard hostd/*.h)
 CFLAGS     ?= -O2
 WARN       := -Wall -Wextra -Werror
@@ -19,7 +20,7 @@ MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
-              hostd/dockerfile.c hostd/envfile.c hostd/user.c hostd/squash.c
+              hostd/dockerfile.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all deps run down ssh test test-unit test-e2e bench clean fclean re help
@@ -47,6 +48,10 @@ $(KINC): $(OUT)/.deps
 $(OUT)/hostd: $(HOSTD_SRC) $(HOSTD_HDR) | $(KINC)
 	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s \
 		-o $@ $(HOSTD_SRC)
+
+# The image builder and compose compiler (build host: glibc, libyaml, libcrypto).
+$(OUT)/hostd-build: $(BUILD_SRC) $(HOSTD_HDR) | $(OUT)/.deps
+	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -o $@ $(BUILD_SRC) -lyaml -lcrypto
 
 $(OUT)/initramfs.img: $(OUT)/hostd scripts/initramfs.sh scripts/config.sh \
 		initramfs/binaries $(shell find initramfs -type f) \

@@ -4,6 +4,7 @@ int unit_passed, unit_failed;
 
 void test_dockerfile(void);
 void test_envfile(void);
+void test_ignore(void);
 
 int main(void)
 {
@@ -18,6 +19,7 @@ int main(void)
 	test_jsonfmt();
 	test_dockerfile();
 	test_envfile();
+	test_ignore();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

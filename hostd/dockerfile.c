@@ -1829,7 +1829,8 @@ static const char *lx_get(struct lex *L, const char *name, size_t n)
 	return L->lookup ? L->lookup(L->ctx, name, n) : NULL;
 }
 
-static int lx_stop(struct lex *L, int stop, int raw, struct str *out);
+struct words;
+static int lx_stop(struct lex *L, int stop, int raw, struct str *out, struct words *W);
 
 /* '...': everything literal up to the next quote. */
 static int lx_single(struct lex *L, struct str *out)
@@ -2107,7 +2108,7 @@ static int lx_dollar(struct lex *L, struct str *out)
 			return lx_fail(L, "unsupported modifier (:%c) in substitution", ch);
 		/* fall through */
 	case '-': case '+': case '?': case '#': case '%':
-		if (lx_stop(L, '}', ch == '#' || ch == '%', &word) < 0) {
+		if (lx_stop(L, '}', ch == '#' || ch == '%', &word, NULL) < 0) {
 			if (lx_peek(L) < 0)
 				lx_fail(L, "syntax error: missing '}'");
 			goto out;
@@ -2140,12 +2141,12 @@ static int lx_dollar(struct lex *L, struct str *out)
 
 		if (all)
 			lx_next(L);
-		if (lx_stop(L, '/', 1, &word) < 0) {
+		if (lx_stop(L, '/', 1, &word, NULL) < 0) {
 			if (lx_peek(L) < 0)
 				lx_fail(L, "syntax error: missing '/' in ${}");
 			goto out;
 		}
-		if (lx_stop(L, '}', 1, &rep) < 0) {
+		if (lx_stop(L, '}', 1, &rep, NULL) < 0) {
 			if (lx_peek(L) < 0)
 				lx_fail(L, "syntax error: missing '}'");
 			goto out;
@@ -2163,12 +2164,57 @@ out:
 	return r;
 }
 
+/* ProcessWords' word splitting: text from variables splits at white
+ * space, quoted and escaped text does not; empty words are dropped. */
+struct words {
+	struct vec v;
+	struct str w;
+	int in;
+};
+
+static int words_end(struct words *W)
+{
+	if (W->w.n && vec_push(&W->v, W->w.p, W->w.n) < 0)
+		return -1;
+	W->w.n = 0;
+	W->in = 0;
+	return 0;
+}
+
+static int words_raw(struct words *W, const char *p, size_t n)
+{
+	W->in = 1;
+	return n ? str_put(&W->w, p, n) : 0;
+}
+
+/* Split text (from a variable, or plain characters) at white space. */
+static int words_split(struct words *W, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t sp = uspace(p + i, n - i);
+
+		if (sp) {
+			if (W->in && W->w.n && words_end(W) < 0)
+				return -1;
+			i += sp;
+		} else {
+			if (words_raw(W, p + i, 1) < 0)
+				return -1;
+			i++;
+		}
+	}
+	return 0;
+}
+
 /* processStopOn: up to stop (consumed) or, with stop -1, the end. raw:
- * escapes are kept in the result (for patterns). */
-static int lx_stop(struct lex *L, int stop, int raw, struct str *out)
+ * escapes are kept in the result (for patterns). W: the top level of
+ * df_expand_words, NULL otherwise. */
+static int lx_stop(struct lex *L, int stop, int raw, struct str *out, struct words *W)
 {
 	for (;;) {
 		int ch = lx_peek(L);
+		size_t before = out->n, sp;
+		int r;
 
 		if (ch < 0)
 			break;
@@ -2176,19 +2222,22 @@ static int lx_stop(struct lex *L, int stop, int raw, struct str *out)
 			lx_next(L);
 			return 0;
 		}
-		if (ch == '$') {
-			if (lx_dollar(L, out) < 0)
+		if (ch == '$' || ch == '\'' || ch == '"') {
+			r = ch == '$' ? lx_dollar(L, out) : ch == '\'' ? lx_single(L, out) :
+			    lx_double(L, raw, out);
+			if (r < 0)
 				return -1;
+			if (W && (ch == '$' ? words_split(W, out->p + before, out->n - before) :
+				  words_raw(W, out->p ? out->p + before : "", out->n - before)) < 0)
+				return lx_oom(L);
 			continue;
 		}
-		if (ch == '\'') {
-			if (lx_single(L, out) < 0)
-				return -1;
-			continue;
-		}
-		if (ch == '"') {
-			if (lx_double(L, raw, out) < 0)
-				return -1;
+		if (W && ch != L->esc && (sp = uspace(L->s + L->i, L->n - L->i)) > 0) {
+			/* Plain white space (perhaps a multi-byte one). */
+			if (str_put(out, L->s + L->i, sp) < 0 ||
+			    words_split(W, L->s + L->i, sp) < 0)
+				return lx_oom(L);
+			L->i += sp;
 			continue;
 		}
 		ch = lx_next(L);
@@ -2198,8 +2247,11 @@ static int lx_stop(struct lex *L, int stop, int raw, struct str *out)
 			ch = lx_next(L);
 			if (ch < 0)
 				break;
+			if (str_putc(out, (char)ch) < 0 || (W && words_raw(W, out->p + out->n - 1, 1) < 0))
+				return lx_oom(L);
+			continue;
 		}
-		if (str_putc(out, (char)ch) < 0)
+		if (str_putc(out, (char)ch) < 0 || (W && words_raw(W, out->p + out->n - 1, 1) < 0))
 			return lx_oom(L);
 	}
 	if (stop >= 0)
@@ -2214,7 +2266,7 @@ int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 	struct str res = {0};
 
 	*out = NULL;
-	if (lx_stop(&L, -1, 0, &res) < 0) {
+	if (lx_stop(&L, -1, 0, &res, NULL) < 0) {
 		free(res.p);
 		char msg[600];
 
@@ -2228,4 +2280,51 @@ int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 	}
 	*out = res.p;
 	return 0;
+}
+
+int df_expand_words(const char *word, char escape, df_lookup_fn lookup, void *ctx,
+		    char ***words, int *nwords, char *err, size_t errlen)
+{
+	struct lex L = {word, strlen(word), 0, escape, lookup, ctx, {0}};
+	struct str res = {0};
+	struct words W = {{0}, {0}, 0};
+	size_t size;
+	char **a, *p;
+	int r = -1;
+
+	*words = NULL;
+	*nwords = 0;
+	if (lx_stop(&L, -1, 0, &res, &W) < 0) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "failed to process \"%s\": %s", word, L.why);
+		oneline(err, errlen, msg);
+		goto out;
+	}
+	if (words_end(&W) < 0)
+		goto nomem;
+	size = sizeof(char *) * (size_t)(W.v.n + 1);
+	for (int i = 0; i < W.v.n; i++)
+		size += strlen(W.v.v[i]) + 1;
+	if (!(a = malloc(size)))
+		goto nomem;
+	p = (char *)(a + W.v.n + 1);
+	for (int i = 0; i < W.v.n; i++) {
+		size_t n = strlen(W.v.v[i]) + 1;
+
+		a[i] = memcpy(p, W.v.v[i], n);
+		p += n;
+	}
+	a[W.v.n] = NULL;
+	*words = a;
+	*nwords = W.v.n;
+	r = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "out of memory");
+out:
+	free(res.p);
+	free(W.w.p);
+	vec_free(&W.v);
+	return r;
 }

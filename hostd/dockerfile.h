@@ -133,6 +133,15 @@ typedef const char *(*df_lookup_fn)(void *ctx, const char *name, size_t len);
 int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 	      char **out, char *err, size_t errlen);
 
+/* df_expand, then the result split into words as Docker does for EXPOSE
+ * (its ProcessWords): text that came from a variable or plain text splits
+ * at white space, quoted or escaped text does not, and empty words are
+ * dropped ("$PORTS" with PORTS="80 443" is two words; '"a b"' is one).
+ * *words is one malloc'd block, a NULL-terminated array of *nwords
+ * strings: free(*words) releases it all. */
+int df_expand_words(const char *word, char escape, df_lookup_fn lookup, void *ctx,
+		    char ***words, int *nwords, char *err, size_t errlen);
+
 /* An EXPOSE word after substitution: "80", "80/tcp", "53/udp",
  * "8000-8010/tcp" (protocol case-insensitive, tcp by default). 0 on
  * success; -1 with a message ("invalid port", "unsupported protocol"). */

@@ -658,6 +658,46 @@ static void test_expand(void)
 	free(v);
 }
 
+static int words_are(const char *word, const char *const *want)
+{
+	char **w;
+	int n, i;
+
+	if (df_expand_words(word, '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) < 0) {
+		fprintf(stderr, "  %s: %s\n", word, err);
+		return 0;
+	}
+	for (i = 0; want[i]; i++)
+		if (i >= n || strcmp(w[i], want[i])) {
+			fprintf(stderr, "  %s: word %d: got [%s] want [%s]\n", word, i,
+				i < n ? w[i] : "(none)", want[i]);
+			free(w);
+			return 0;
+		}
+	i = i == n && w[n] == NULL;
+	free(w);
+	return i;
+}
+
+#define WORDS(word, ...) words_are((word), (const char *const[]){__VA_ARGS__, NULL})
+
+/* EXPOSE's expansion splits into words. */
+static void test_expand_words(void)
+{
+	char **w;
+	int n;
+
+	CHECK(WORDS("80", "80") && WORDS("$SP/tcp", "a", "b/tcp") &&
+	      WORDS("\"$SP\"", "a b") && WORDS("a\\ b c", "a b", "c") &&
+	      WORDS("  x   y  ", "x", "y") && WORDS("'' x", "x") &&
+	      WORDS("${NOPE:-1 2}", "1", "2") && WORDS("pre$SP", "prea", "b"));
+	CHECK(df_expand_words("$EMPTY", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) == 0 &&
+	      n == 0 && w[0] == NULL);
+	free(w);
+	CHECK(df_expand_words("${X", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) < 0 &&
+	      w == NULL && !strcmp(err, "failed to process \"${X\": syntax error: missing '}'"));
+}
+
 static void test_port(void)
 {
 	struct df_port p;
@@ -688,5 +728,6 @@ void test_dockerfile(void)
 	test_healthcheck();
 	test_misc_instructions();
 	test_expand();
+	test_expand_words();
 	test_port();
 }

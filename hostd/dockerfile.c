@@ -1008,7 +1008,7 @@ struct line {
 	const char *cmd, *args;	/* the keyword; the arguments after the flags */
 	size_t cmdn, argsn;
 	struct vec flags, words;
-	struct vec kvs;		/* key, value, key, value ... (value "\x01" = none) */
+	struct vec kvs;		/* ENV, LABEL: key, value, key, value ... */
 	int json;
 };
 
@@ -1018,8 +1018,6 @@ static void line_free(struct line *l)
 	vec_free(&l->words);
 	vec_free(&l->kvs);
 }
-
-#define NOVALUE "\x01"
 
 /* parseNameVal: ENV and LABEL. The legacy form "ENV key value" (the first
  * word has no '=') takes the rest of the line as the value, spaces and
@@ -1293,16 +1291,20 @@ static int check_inst(struct ctx *c, struct line *l, struct df_inst *in)
 	case DF_ARG:
 		if (!n)
 			return fail(c, "ARG requires at least one argument");
+		/* "NAME" (no default) or "NAME=default", split at the first '='. */
+		if (!(in->kv = df_alloc(df, sizeof(*in->kv) * (size_t)n)))
+			return oom(c);
 		for (int i = 0; i < n; i++) {
-			char *eq = strchr(l->words.v[i], '=');
+			const char *w = l->words.v[i], *eq = strchr(w, '=');
 
-			if (eq == l->words.v[i])
+			if (eq == w)
 				return fail(c, "ARG names can not be blank");
-			if (vec_push(&l->kvs, l->words.v[i],
-				     eq ? (size_t)(eq - l->words.v[i]) : strlen(l->words.v[i])) < 0 ||
-			    vec_push(&l->kvs, eq ? eq + 1 : NOVALUE, strlen(eq ? eq + 1 : NOVALUE)) < 0)
+			in->kv[i].key = df_strndup(df, w, eq ? (size_t)(eq - w) : strlen(w));
+			in->kv[i].value = eq ? df_strndup(df, eq + 1, strlen(eq + 1)) : NULL;
+			if (!in->kv[i].key || (eq && !in->kv[i].value))
 				return oom(c);
 		}
+		in->nkv = n;
 		vec_free(&l->words);
 		break;
 	case DF_FROM:
@@ -1558,11 +1560,11 @@ static int parse_inst(struct ctx *c, const char *text, size_t textn, struct df_i
 			goto out;
 		}
 		for (int e = 0; e < in->nkv; e++) {
-			const char *v = l.kvs.v[2 * e + 1];
+			const char *k = l.kvs.v[2 * e], *v = l.kvs.v[2 * e + 1];
 
-			in->kv[e].key = df_strndup(df, l.kvs.v[2 * e], strlen(l.kvs.v[2 * e]));
-			in->kv[e].value = strcmp(v, NOVALUE) ? df_strndup(df, v, strlen(v)) : NULL;
-			if (!in->kv[e].key || (!in->kv[e].value && strcmp(v, NOVALUE))) {
+			in->kv[e].key = df_strndup(df, k, strlen(k));
+			in->kv[e].value = df_strndup(df, v, strlen(v));
+			if (!in->kv[e].key || !in->kv[e].value) {
 				oom(c);
 				goto out;
 			}

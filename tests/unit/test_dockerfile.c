@@ -395,6 +395,9 @@ static void test_env(void)
 	CHECK(fails_with("FROM scratch\nENV =x\n", "Dockerfile:2: ENV names can not be blank"));
 	CHECK(fails_with("FROM scratch\nLABEL\n", "Dockerfile:2: LABEL requires at least one argument"));
 	CHECK(fails_with("FROM scratch\nLABEL a=1 =2\n", "Dockerfile:2: LABEL names can not be blank"));
+	CHECK(parse("FROM scratch\nARG ODD=\x01\n") == 0 && df.inst[1].kv[0].value &&
+	      !strcmp(df.inst[1].kv[0].value, "\x01"));
+	df_free(&df);
 	CHECK(fails_with("FROM scratch\nARG\n", "Dockerfile:2: ARG requires at least one argument"));
 	CHECK(fails_with("FROM scratch\nARG =1\n", "Dockerfile:2: ARG names can not be blank"));
 }

@@ -10,7 +10,8 @@ export HTTPS_PORT SSH_PORT
 
 # The build host's side (image builder, compose compiler: glibc, libyaml)
 # lives in hostd/ too but never goes into the static hostd.
-BUILDER_ONLY := $(addprefix hostd/,build.c compose.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c)
+BUILDER_ONLY := $(addprefix hostd/,build.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c) \
+                $(wildcard hostd/compose*.c)
 HOSTD_SRC  := $(filter-out $(BUILDER_ONLY),$(wildcard hostd/*.c))
 BUILD_SRC  := $(BUILDER_ONLY) $(addprefix hostd/,plan.c order.c user.c squash.c util.c)
 HOSTD_HDR  := $(wildcard hostd/*.h)

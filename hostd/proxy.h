@@ -1,16 +1,27 @@
 /* proxy: published ports. For each `publish HOST:PORT` of a service, hostd
  * listens on HOST in its own network namespace (the VM's eth0 and
- * loopback) and relays every TCP connection to the container's address
- * and PORT, as docker-proxy does. Nothing else from outside reaches a
- * container. Connections and buffers come from a fixed pool: no
- * allocation, and the event loop never blocks on a slow peer. */
+ * loopback) and relays to the container's address and PORT, as
+ * docker-proxy does. Nothing else from outside reaches a container.
+ *
+ * TCP: each connection is relayed with splice(2) through a pipe, so the
+ * bytes never pass through hostd's memory (bench/ports: twice the
+ * throughput of read/write at a third of the CPU). Half-closes are passed
+ * on, urgent data goes inline, and a client is reset, not left hanging,
+ * when the container refuses or has not answered in 5 s (down, or gone).
+ * 128 connections at once across all ports, then further ones are reset.
+ *
+ * UDP is not published yet.
+ *
+ * Connections and pipes come from fixed tables: no allocation, and
+ * the event loop never blocks on a slow peer. Warnings a peer can provoke
+ * are logged once a second at most. */
 #ifndef HOSTD_PROXY_H
 #define HOSTD_PROXY_H
 
 #include <netinet/in.h>
 
-/* Start relaying host_port to dst:port for service svc. Returns 0 or -1
- * (logged: the port is taken, too many listeners ...). */
+/* Start relaying TCP host_port to dst:port for service svc. Returns 0 or
+ * -1 (logged: the port is taken, too many listeners ...). */
 int proxy_publish(const char *svc, unsigned short host_port, struct in_addr dst,
 		  unsigned short port);
 

@@ -20,6 +20,7 @@
 
 #define MAX_LISTEN 32
 #define MAX_CONNS 128
+#define MAX_FLOWS 64
 /* Empty pipes kept open for the next connection; the rest are closed. */
 #define MAX_IDLE_PIPES 16
 /* A pipe's size, and so the most one splice moves: 64 KiB (the default)
@@ -28,6 +29,7 @@
 /* Work done for one wake-up of a listener, so one busy port cannot hold
  * hostd's loop. */
 #define BURST 64
+#define UDP_IDLE_MS 30000
 #define PAUSE_MS 100
 /* A container on the bridge answers a SYN in well under a millisecond; one
  * that has not in 5 s (two retransmissions) is down or gone, and a client
@@ -75,12 +77,25 @@ struct conn {
 	int used, connected;
 };
 
+/* A UDP client of a published port and its socket connected to the
+ * container. */
+struct flow {
+	struct watch w;
+	const struct listener *l;
+	struct sockaddr_in peer;
+	struct in_addr local;	/* where the client sent to: replies leave from it */
+	long long last;		/* now_ms() of the last datagram either way */
+	int used;
+};
+
 static struct listener listeners[MAX_LISTEN];
 static int nlisteners;
 static struct conn conns[MAX_CONNS];
+static struct flow flows[MAX_FLOWS];
 static int idle_pipes[MAX_IDLE_PIPES][2];
 static int nidle;
-static struct timer resume_timer, connect_timer;
+static struct timer resume_timer, expire_timer, connect_timer;
+static char dgram[65536];
 
 /* A warning a peer can provoke at will: at most one a second. */
 static void warn_limited(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -425,8 +440,8 @@ static void resume(struct timer *t)
 		timer_arm(t, PAUSE_MS);
 }
 
-/* accept(2) fails for lack of fds or memory: the listener stays readable,
- * so stop waiting on it for a moment instead of spinning. */
+/* accept(2) or recvmsg(2) fails for lack of fds or memory: the listener
+ * stays readable, so stop waiting on it for a moment instead of spinning. */
 static void pause_listener(struct listener *l, const char *what)
 {
 	warn_limited("%s: port %u: %s: %s; pausing it for %d ms", l->svc, l->host_port,
@@ -505,38 +520,218 @@ static void accept_event(struct watch *w, uint32_t events)
 	}
 }
 
+/* ---- UDP ------------------------------------------------------------------- */
+
+static void flow_close(struct flow *f)
+{
+	loop_del(&f->w);
+	close(f->w.fd);
+	f->w.fd = -1;
+	f->used = 0;
+}
+
+/* Forget the flows silent for UDP_IDLE_MS; wake again for the next one. */
+static void expire(struct timer *t)
+{
+	long long now = now_ms(), next = -1;
+
+	(void)t;
+	for (int i = 0; i < MAX_FLOWS; i++) {
+		struct flow *f = &flows[i];
+
+		if (!f->used)
+			continue;
+		if (now - f->last >= UDP_IDLE_MS)
+			flow_close(f);
+		else if (next < 0 || f->last + UDP_IDLE_MS < next)
+			next = f->last + UDP_IDLE_MS;
+	}
+	if (next >= 0)
+		timer_arm(&expire_timer, next - now);
+}
+
+/* The container's answers to one client go back through the listener,
+ * from the address the client sent to. */
+static void flow_event(struct watch *w, uint32_t events)
+{
+	struct flow *f = OWNER(w, struct flow, w);
+
+	(void)events;
+	for (int burst = 0; burst < BURST; burst++) {
+		char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = {0};
+		struct iovec iov = {.iov_base = dgram};
+		struct msghdr mh = {.msg_name = &f->peer, .msg_namelen = sizeof(f->peer),
+				    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		struct in_pktinfo pi = {.ipi_spec_dst = f->local};
+		ssize_t n = recv(w->fd, dgram, sizeof(dgram), 0);
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return;
+			/* An ICMP error for an earlier datagram (nothing listens
+			 * there, the container is down): UDP loses those. */
+			if (errno == EINTR || quiet_errno(errno))
+				continue;
+			warn_limited("%s: port %u/udp: receive from %s:%u: %s", f->l->svc,
+				     f->l->host_port, inet_ntoa(f->l->dst), f->l->port,
+				     strerror(errno));
+			return;
+		}
+		iov.iov_len = (size_t)n;
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		f->last = now_ms();
+		/* A full send buffer drops the datagram, as the network may. */
+		if (sendmsg(f->l->w.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+		    errno != EAGAIN && !quiet_errno(errno))
+			warn_limited("%s: port %u/udp: send to %s:%u: %s", f->l->svc,
+				     f->l->host_port, inet_ntoa(f->peer.sin_addr),
+				     ntohs(f->peer.sin_port), strerror(errno));
+	}
+}
+
+static struct flow *flow_for(const struct listener *l, const struct sockaddr_in *peer,
+			     struct in_addr local)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(l->port),
+				 .sin_addr = l->dst};
+	struct flow *f = NULL, *oldest = NULL;
+	int fd;
+
+	for (int i = 0; i < MAX_FLOWS; i++) {
+		struct flow *g = &flows[i];
+
+		if (!g->used) {
+			if (!f)
+				f = g;
+			continue;
+		}
+		if (g->l == l && g->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
+		    g->peer.sin_port == peer->sin_port) {
+			g->local = local;
+			return g;
+		}
+		if (!oldest || g->last < oldest->last)
+			oldest = g;
+	}
+	if (!f) {
+		warn_limited("%s: port %u/udp: %d clients already; forgetting the longest "
+			     "silent one, %s:%u", l->svc, l->host_port, MAX_FLOWS,
+			     inet_ntoa(oldest->peer.sin_addr), ntohs(oldest->peer.sin_port));
+		flow_close(oldest);
+		f = oldest;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		warn_limited("%s: port %u/udp: socket for the container: %s", l->svc,
+			     l->host_port, strerror(errno));
+		return NULL;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		warn_limited("%s: port %u/udp: connect to %s:%u: %s", l->svc, l->host_port,
+			     inet_ntoa(l->dst), l->port, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	memset(f, 0, sizeof(*f));
+	f->w.fd = fd;
+	f->w.cb = flow_event;
+	if (loop_add(&f->w, EPOLLIN) < 0) {
+		close(fd);
+		f->w.fd = -1;
+		return NULL;
+	}
+	f->used = 1;
+	f->l = l;
+	f->peer = *peer;
+	f->local = local;
+	f->last = now_ms();
+	if (!expire_timer.deadline)
+		timer_arm(&expire_timer, UDP_IDLE_MS);
+	return f;
+}
+
+static void datagram_event(struct watch *w, uint32_t events)
+{
+	struct listener *l = OWNER(w, struct listener, w);
+
+	(void)events;
+	for (int burst = 0; burst < BURST; burst++) {
+		char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct sockaddr_in peer;
+		struct iovec iov = {.iov_base = dgram, .iov_len = sizeof(dgram)};
+		struct msghdr mh = {.msg_name = &peer, .msg_namelen = sizeof(peer),
+				    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
+		struct in_addr local = {.s_addr = htonl(INADDR_ANY)};
+		struct flow *f;
+		ssize_t n = recvmsg(w->fd, &mh, 0);
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return;
+			if (errno == EINTR)
+				continue;
+			pause_listener(l, "receive");
+			return;
+		}
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				local = pi.ipi_spec_dst;
+			}
+		f = flow_for(l, &peer, local);
+		if (!f)
+			continue;
+		f->last = now_ms();
+		if (send(f->w.fd, dgram, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+		    errno != EAGAIN && !quiet_errno(errno))
+			warn_limited("%s: port %u/udp: send to %s:%u: %s", l->svc, l->host_port,
+				     inet_ntoa(l->dst), l->port, strerror(errno));
+	}
+}
+
 /* ---- listeners -------------------------------------------------------------- */
 
-int proxy_publish(const char *svc, unsigned short host_port, struct in_addr dst,
-		  unsigned short port)
+static int publish(const char *svc, unsigned short host_port, struct in_addr dst,
+		   unsigned short port, int udp)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(host_port),
 				 .sin_addr.s_addr = htonl(INADDR_ANY)};
+	const char *proto = udp ? "/udp" : "";
 	struct listener *l;
 	int one = 1, fd;
 
 	if (nlisteners >= MAX_LISTEN) {
-		log_err("%s: publish %u: too many published ports (at most %d)", svc, host_port,
-			MAX_LISTEN);
+		log_err("%s: publish %u%s: too many published ports (at most %d)", svc, host_port,
+			proto, MAX_LISTEN);
 		return -1;
 	}
 	resume_timer.cb = resume;
+	expire_timer.cb = expire;
 	connect_timer.cb = connect_expire;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		log_sys("%s: publish port %u: socket", svc, host_port);
+		log_sys("%s: publish port %u%s: socket", svc, host_port, proto);
 		return -1;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
-		log_sys("%s: publish port %u", svc, host_port);
+	if ((udp ? setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one))
+		 : setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || (!udp && listen(fd, 64) < 0)) {
+		log_sys("%s: publish port %u%s", svc, host_port, proto);
 		close(fd);
 		return -1;
 	}
 	l = &listeners[nlisteners];
 	memset(l, 0, sizeof(*l));
 	l->w.fd = fd;
-	l->w.cb = accept_event;
+	l->w.cb = udp ? datagram_event : accept_event;
 	l->dst = dst;
 	l->port = port;
 	l->host_port = host_port;
@@ -546,6 +741,19 @@ int proxy_publish(const char *svc, unsigned short host_port, struct in_addr dst,
 		return -1;
 	}
 	nlisteners++;
-	log_info("%s: port %u published to %s:%u", svc, host_port, inet_ntoa(dst), port);
+	log_info("%s: port %u%s published to %s:%u", svc, host_port, proto, inet_ntoa(dst),
+		 port);
 	return 0;
+}
+
+int proxy_publish(const char *svc, unsigned short host_port, struct in_addr dst,
+		  unsigned short port)
+{
+	return publish(svc, host_port, dst, port, 0);
+}
+
+int proxy_publish_udp(const char *svc, unsigned short host_port, struct in_addr dst,
+		      unsigned short port)
+{
+	return publish(svc, host_port, dst, port, 1);
 }

@@ -1,5 +1,5 @@
-/* proxy: published ports. For each `publish HOST:PORT` of a service, hostd
- * listens on HOST in its own network namespace (the VM's eth0 and
+/* proxy: published ports. For each `publish HOST:PORT[/udp]` of a service,
+ * hostd listens on HOST in its own network namespace (the VM's eth0 and
  * loopback) and relays to the container's address and PORT, as
  * docker-proxy does. Nothing else from outside reaches a container.
  *
@@ -10,9 +10,13 @@
  * when the container refuses or has not answered in 5 s (down, or gone).
  * 128 connections at once across all ports, then further ones are reset.
  *
- * UDP is not published yet.
+ * UDP: each client address gets a socket connected to the container, kept
+ * while it is used and forgotten after 30 s of silence (64 clients at
+ * once; past that the longest silent is forgotten); answers go back from
+ * the address the client sent to. A datagram that cannot be sent at once
+ * is dropped, as the network may.
  *
- * Connections and pipes come from fixed tables: no allocation, and
+ * Connections, flows and pipes come from fixed tables: no allocation, and
  * the event loop never blocks on a slow peer. Warnings a peer can provoke
  * are logged once a second at most. */
 #ifndef HOSTD_PROXY_H
@@ -24,5 +28,8 @@
  * -1 (logged: the port is taken, too many listeners ...). */
 int proxy_publish(const char *svc, unsigned short host_port, struct in_addr dst,
 		  unsigned short port);
+/* The same for UDP datagrams. */
+int proxy_publish_udp(const char *svc, unsigned short host_port, struct in_addr dst,
+		      unsigned short port);
 
 #endif

@@ -21,7 +21,8 @@ MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
-              hostd/dockerfile.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c
+              hostd/dockerfile.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c \
+              $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all deps run down ssh test test-unit test-e2e bench clean fclean re help
@@ -76,7 +77,7 @@ test: test-unit test-host test-e2e ## Run every test tier (unit, host mode, QEMU
 test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $(OUT)/build/unit \
-		$(UNIT_SRC) $(PURE_SRC)
+		$(UNIT_SRC) $(PURE_SRC) -lyaml
 	$(OUT)/build/unit
 
 $(OUT)/payload: tests/payload/payload.c | $(KINC)

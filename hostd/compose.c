@@ -98,17 +98,30 @@ int compose_fail_at(struct ctx *x, int line, const char *f, ...)
 	return -1;
 }
 
+/* Warnings stay in line order, whatever order the keys are read in. */
 int compose_warn(struct ctx *x, int line, const char *what)
 {
 	struct compose *c = x->c;
-	const char **w = alloc(x, sizeof(*w) * ((size_t)c->nwarnings + 2));
+	size_t n = (size_t)c->nwarnings;
+	const char **w = alloc(x, sizeof(*w) * (n + 2));
+	int *lines = alloc(x, sizeof(*lines) * (n + 1));
+	size_t at = n;
 
-	if (!w)
+	if (!w || !lines)
 		return -1;
-	if (c->nwarnings)
-		memcpy(w, c->warnings, sizeof(*w) * (size_t)c->nwarnings);
-	w[c->nwarnings++] = fmt(x, "%s:%d: %s", x->path, line, what);
+	while (at > 0 && x->warn_lines[at - 1] > line)
+		at--;
+	if (n) {
+		memcpy(w, c->warnings, sizeof(*w) * at);
+		memcpy(w + at + 1, c->warnings + at, sizeof(*w) * (n - at));
+		memcpy(lines, x->warn_lines, sizeof(*lines) * at);
+		memcpy(lines + at + 1, x->warn_lines + at, sizeof(*lines) * (n - at));
+	}
+	w[at] = fmt(x, "%s:%d: %s", x->path, line, what);
+	lines[at] = line;
 	c->warnings = w;
+	x->warn_lines = lines;
+	c->nwarnings++;
 	return 0;
 }
 

@@ -34,6 +34,7 @@ struct ctx {
 	int oom;
 	const char **warned;		/* variables already warned about */
 	int nwarned;
+	int *warn_lines;		/* of c->warnings */
 	char *err;
 	size_t errlen;
 };

@@ -478,7 +478,6 @@ static int healthcheck(struct ctx *x, yaml_node_t *n, const char *w, struct comp
 	int nf, disable = 0;
 	long long v;
 
-	h->line = line_of(n);
 	h->kind = COMPOSE_HC_INHERIT;
 	if (attrs(x, n, w, &f, &nf) < 0)
 		return -1;
@@ -699,8 +698,10 @@ static int service_key(struct ctx *x, const struct item *it, const char *sw, con
 		return compose_expose(x, n, w, s);
 	if (!strcmp(k, "depends_on"))
 		return depends_on(x, n, w, s);
-	if (!strcmp(k, "healthcheck"))
+	if (!strcmp(k, "healthcheck")) {
+		s->health.line = line_of(it->key);
 		return healthcheck(x, n, w, &s->health);
+	}
 	if (!strcmp(k, "init"))
 		return boolean(x, n, w, &s->init);
 	if (!strcmp(k, "stop_grace_period"))

@@ -20,6 +20,7 @@ int main(void)
 	test_dockerfile();
 	test_envfile();
 	test_ignore();
+	test_compose();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

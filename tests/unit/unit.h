@@ -27,5 +27,6 @@ void test_plan(void);
 void test_seccomp(void);
 void test_order(void);
 void test_jsonfmt(void);
+void test_compose(void);
 
 #endif

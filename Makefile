@@ -25,7 +25,7 @@ PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/poli
               $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
-.PHONY: all deps run down ssh test test-unit test-e2e bench clean fclean re help
+.PHONY: all deps run down ssh test test-unit test-compose test-e2e bench clean fclean re help
 
 all: $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/data.img ## Build everything into out/
 
@@ -72,13 +72,21 @@ down: ## Power the VM off cleanly (ACPI power button)
 ssh: ## Log in to the running VM as root
 	qemu/vm.sh ssh
 
-test: test-unit test-host test-e2e ## Run every test tier (unit, host mode, QEMU)
+test: test-unit test-compose test-host test-e2e ## Run every test tier (unit, host mode, QEMU)
 
 test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $(OUT)/build/unit \
 		$(UNIT_SRC) $(PURE_SRC) -lyaml
 	$(OUT)/build/unit
+
+COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c
+$(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(HOSTD_HDR) | $(OUT)/.deps
+	@mkdir -p $(OUT)/build
+	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $@ tests/compose/dump.c $(COMPOSE_SRC) -lyaml
+
+test-compose: $(OUT)/build/compose-dump ## docker-compose 1.29 and hostd agree on the compose fixtures and the stack
+	tests/compose/validate.sh $(OUT)/build/compose-dump
 
 $(OUT)/payload: tests/payload/payload.c | $(KINC)
 	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s -o $@ $<

@@ -166,6 +166,7 @@ static void values(void)
 	CHECK(compose_duration_ms("1d") == -1);
 	CHECK(compose_duration_ms("1s ") == -1);
 	CHECK(compose_duration_ms("99999999999999999999h") == -1);
+	CHECK(compose_duration_ms("9999999999h") == -1);
 	CHECK(compose_duration_ms(NULL) == -1);
 
 	CHECK(compose_bytes("512m") == 512LL << 20);
@@ -186,6 +187,7 @@ static void values(void)
 	CHECK(compose_bytes("1ib") == -1);
 	CHECK(compose_bytes("1mbb") == -1);
 	CHECK(compose_bytes("99999999p") == -1);
+	CHECK(compose_bytes("1.2.3") == -1);
 	CHECK(compose_bytes(NULL) == -1);
 }
 
@@ -334,6 +336,15 @@ static void volumes(void)
 	CHECK(mount_is(&s->mounts[7], COMPOSE_BIND, abs_of(VALID "conf"), "/etc/app", 1));
 	CHECK(mount_is(&s->mounts[8], COMPOSE_VOLUME, "data", "/backup", 0));
 	CHECK(s->mounts[6].line == 13);
+	/* Paths are cleaned lexically: trailing slashes, "..", up to the root. */
+	CHECK(parse("services:\n  a:\n    image: a:1\n    volumes:\n      - ./site//:/x/\n"
+		    "      - /..:/y\n      - ../../../../../../../../../../../..:/z\n"));
+	CHECK((s = svc("a")) && s->nmounts == 3);
+	if (s && s->nmounts == 3) {
+		CHECK(mount_is(&s->mounts[0], COMPOSE_BIND, abs_of(VALID "site"), "/x/", 0));
+		CHECK(mount_is(&s->mounts[1], COMPOSE_BIND, "/", "/y", 0));
+		CHECK(mount_is(&s->mounts[2], COMPOSE_BIND, "/", "/z", 0));
+	}
 }
 
 static void networks(void)
@@ -444,6 +455,10 @@ static void command(void)
 	      argv_is(s->command, "mariadbd", "--user=mysql", "--port=3306", "", NULL));
 	/* Explicitly empty: not NULL (the image's), an empty list. */
 	CHECK((s = svc("emptied")) && argv_is(s->entrypoint, NULL) && argv_is(s->command, NULL));
+	/* In "...", a backslash escapes only " and itself (Python's shlex). */
+	CHECK(parse("services:\n  a:\n    image: a:1\n"
+		    "    command: 'echo \"a\\\"b\" \"c\\\\d\" \"e\\f\" g\\h'\n"));
+	CHECK((s = svc("a")) && argv_is(s->command, "echo", "a\"b", "c\\d", "e\\f", "gh", NULL));
 }
 
 static void misc(void)
@@ -661,6 +676,9 @@ static const struct bad bad[] = {
 	  "(letters, digits, '_', '.', '-'; at most 128)" },
 	{ "services:\n  web:\n    image: Nginx:1\n", T "3: services.web.image: 'Nginx:1': bad image "
 	  "name (lower-case letters, digits, '.', '_', '-', '/')" },
+	/* Whatever the YAML holds, the message is one line. */
+	{ "services:\n  web:\n    image: \"a:1\\nb\"\n", T "3: services.web.image: 'a:1 b': bad tag "
+	  "(letters, digits, '_', '.', '-'; at most 128)" },
 	{ "services:\n  web:\n    image: a//b:1\n", T "3: services.web.image: 'a//b:1': bad image "
 	  "name" },
 	{ "services:\n  web:\n    image: \":1\"\n", T "3: services.web.image: ':1': bad image name" },
@@ -681,6 +699,9 @@ static const struct bad bad[] = {
 	  "[a-zA-Z0-9][a-zA-Z0-9_.-]+" },
 	{ SVC "    hostname: a_b\n", T "4: services.web.hostname: 'a_b' is not a valid host name "
 	  "(RFC 1123)" },
+	{ SVC "    hostname: a1234567890123456789012345678901234567890123456789012345678901234\n",
+	  T "4: services.web.hostname: 'a1234567890123456789012345678901234567890123456789012345678901234' "
+	  "is not a valid host name (RFC 1123)" },
 	{ SVC "    hostname: a-.b\n", T "4: services.web.hostname: 'a-.b' is not a valid host name "
 	  "(RFC 1123)" },
 	{ SVC "    restart: sometimes\n", T "4: services.web.restart: 'sometimes': expected no, "

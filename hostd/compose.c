@@ -596,11 +596,6 @@ static int top_level(struct ctx *x, yaml_node_t *m, const char *what, size_t siz
 
 /* ---- across services -------------------------------------------------------- */
 
-static int same_address(const char *a, const char *b)
-{
-	return !a || !b || !strcmp(a, b);
-}
-
 static int check_deps(struct ctx *x, const struct compose_service *s)
 {
 	for (int j = 0; j < s->ndepends_on; j++) {

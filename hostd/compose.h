@@ -94,7 +94,7 @@ struct compose_health {
 	/* Milliseconds; -1 = not given (the image's value or the default). */
 	long long interval_ms, timeout_ms, start_period_ms;
 	int retries;		/* -1 = not given */
-	int line;
+	int line;		/* the healthcheck key's */
 };
 
 struct compose_service {
@@ -134,11 +134,12 @@ struct compose_service {
 	int ndepends_on;
 	struct compose_health health;
 	int init;			/* init: true */
-	const char *stop_signal;	/* NULL: the image's */
+	const char *stop_signal;	/* NULL: the image's; "SIGQUIT" (for SIGQUIT or QUIT) or
+					 * a number, as given */
 	long long stop_grace_ms;	/* -1: not given (10 s) */
 	long long mem_limit;		/* bytes; 0: none */
 	double cpus;			/* 0: none */
-	long pids_limit;		/* 0: none */
+	long pids_limit;		/* 0: none (also for -1) */
 	/* NULL-terminated; NULL: not given or null (the image's); an empty
 	 * list ('' or []): explicitly empty. Given as a string, it is split
 	 * as Compose splits it (POSIX shlex words, no shell, no expansion

@@ -155,8 +155,11 @@ int compose_ports(struct ctx *x, yaml_node_t *n, const char *w, struct compose_s
 		for (int j = 0; j < i; j++) {
 			const struct compose_port *q = &s->ports[j];
 
-			if (q->target == p->target && q->udp == p->udp && q->published == p->published &&
-			    (q->host_ip ? p->host_ip && !strcmp(q->host_ip, p->host_ip) : !p->host_ip))
+			if (p->published && q->published == p->published && q->udp == p->udp &&
+			    same_address(q->host_ip, p->host_ip))
+				return fail(x, e, "%s: host port %u/%s is published twice", w, p->published,
+					    p->udp ? "udp" : "tcp");
+			if (!p->published && !q->published && q->target == p->target && q->udp == p->udp)
 				return fail(x, e, "%s: port %u is listed twice", w, p->target);
 		}
 	}

@@ -172,6 +172,12 @@ static inline const char *kind_name(const yaml_node_t *n)
 	return is_map(n) ? "a mapping" : is_seq(n) ? "a list" : "a scalar";
 }
 
+/* Do two published ports' host addresses overlap (NULL: all of them)? */
+static inline int same_address(const char *a, const char *b)
+{
+	return !a || !b || !strcmp(a, b);
+}
+
 static inline const struct compose_volume *find_volume(const struct compose *c, const char *name)
 {
 	for (int i = 0; i < c->nvolumes; i++)

@@ -792,8 +792,12 @@ static const struct bad bad[] = {
 	  "host_ip: '::': the host address '::' is not an IPv4 address" },
 	{ SVC "    ports: [{target: 80, protocol: sctp}]\n", T "4: services.web.ports.protocol: 'sctp': "
 	  "protocol 'sctp' is not supported (tcp or udp)" },
-	{ SVC "    ports: [\"80:80\", \"0.0.0.0:80:80/tcp\"]\n", T "4: services.web.ports: port 80 is "
-	  "listed twice" },
+	{ SVC "    ports: [\"80:80\", \"0.0.0.0:80:80/tcp\"]\n", T "4: services.web.ports: host port "
+	  "80/tcp is published twice" },
+	{ SVC "    ports: [\"127.0.0.1:80:80\", \"80:81\"]\n", T "4: services.web.ports: host port "
+	  "80/tcp is published twice" },
+	{ SVC "    ports: [\"9000\", {target: 9000}]\n", T "4: services.web.ports: port 9000 is listed "
+	  "twice" },
 	{ SVC2 "    ports: [\"127.0.0.1:80:81\"]\n    expose: [1]\n" "  x:\n    image: c:1\n"
 	  "    ports: [\"80:80\"]\n", T "10: services.x.ports: host port 80/tcp is already published "
 	  "by service db (line 6)" },

@@ -583,15 +583,14 @@ static int parse_secret(struct ctx *x, const struct item *it, struct compose_sec
 }
 
 /* The pairs of a top-level mapping m (absent or null: none), and an
- * array for them with spare slots more. */
-static int top_level(struct ctx *x, yaml_node_t *m, const char *what, size_t size, int spare,
-		     void **arr, struct item **f, int *nf)
+ * array for them with a spare slot; NULL on error. */
+static void *top_level(struct ctx *x, yaml_node_t *m, const char *what, size_t size,
+		       struct item **f, int *nf)
 {
 	*nf = 0;
 	if (m && !is_null(m) && items(x, m, what, f, nf) < 0)
-		return -1;
-	*arr = alloc(x, size * (size_t)(*nf + spare));
-	return *arr ? 0 : -1;
+		return NULL;
+	return alloc(x, size * (size_t)(*nf + 1));
 }
 
 /* ---- across services -------------------------------------------------------- */
@@ -739,29 +738,25 @@ static int parse_root(struct ctx *x, yaml_node_t *root)
 	if (project_name(x, name) < 0)
 		return -1;
 	/* Resources first, so that services can refer to them. */
-	if (top_level(x, volumes, "volumes", sizeof(*c->volumes), 1, (void **)&c->volumes, &f,
-		      &nf) < 0)
+	if (!(c->volumes = top_level(x, volumes, "volumes", sizeof(*c->volumes), &f, &nf)))
 		return -1;
 	for (c->nvolumes = 0; c->nvolumes < nf; c->nvolumes++)
 		if (parse_volume(x, &f[c->nvolumes], &c->volumes[c->nvolumes]) < 0)
 			return -1;
 	/* The spare slot: "default", added when a service is on it. */
-	if (top_level(x, networks, "networks", sizeof(*c->networks), 1, (void **)&c->networks, &f,
-		      &nf) < 0)
+	if (!(c->networks = top_level(x, networks, "networks", sizeof(*c->networks), &f, &nf)))
 		return -1;
 	for (c->nnetworks = 0; c->nnetworks < nf; c->nnetworks++)
 		if (parse_network(x, &f[c->nnetworks], &c->networks[c->nnetworks]) < 0)
 			return -1;
-	if (top_level(x, secrets, "secrets", sizeof(*c->secrets), 1, (void **)&c->secrets, &f,
-		      &nf) < 0)
+	if (!(c->secrets = top_level(x, secrets, "secrets", sizeof(*c->secrets), &f, &nf)))
 		return -1;
 	for (c->nsecrets = 0; c->nsecrets < nf; c->nsecrets++)
 		if (parse_secret(x, &f[c->nsecrets], &c->secrets[c->nsecrets]) < 0)
 			return -1;
 	if (!services || is_null(services))
 		return fail(x, services ? services : root, "services: the file defines no service");
-	if (top_level(x, services, "services", sizeof(*c->services), 1, (void **)&c->services, &f,
-		      &nf) < 0)
+	if (!(c->services = top_level(x, services, "services", sizeof(*c->services), &f, &nf)))
 		return -1;
 	if (!nf)
 		return fail(x, services, "services: the file defines no service");

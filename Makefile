@@ -95,6 +95,7 @@ test-host: $(OUT)/hostd $(OUT)/payload ## Real containers, `hostd run` and `host
 	tests/host/run.sh
 	tests/host/daemon.sh
 	tests/host/exec.sh
+	tests/host/ports.sh
 
 test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh

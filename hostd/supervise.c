@@ -782,12 +782,12 @@ int supervise_load(const char *plans_dir, const char *state_dir, const char *kee
 					p->publish[i].host_port);
 				continue;
 			}
-			if (p->publish[i].udp) {
-				log_err("%s: publish %u/udp: only TCP is published so far",
-					p->service, p->publish[i].host_port);
-				continue;
-			}
-			proxy_publish(p->service, p->publish[i].host_port, ip, p->publish[i].port);
+			if (p->publish[i].udp)
+				proxy_publish_udp(p->service, p->publish[i].host_port, ip,
+						  p->publish[i].port);
+			else
+				proxy_publish(p->service, p->publish[i].host_port, ip,
+					      p->publish[i].port);
 		}
 	}
 	log_info("stack: %d services loaded from %s", norder, plans_dir);

@@ -25,7 +25,7 @@ PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/poli
               $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
-.PHONY: all deps run down ssh test test-unit test-compose test-e2e bench clean fclean re help
+.PHONY: all deps run down ssh test test-unit test-compose test-build test-e2e bench clean fclean re help
 
 all: $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/data.img ## Build everything into out/
 
@@ -72,7 +72,7 @@ down: ## Power the VM off cleanly (ACPI power button)
 ssh: ## Log in to the running VM as root
 	qemu/vm.sh ssh
 
-test: test-unit test-compose test-host test-e2e ## Run every test tier (unit, host mode, QEMU)
+test: test-unit test-compose test-host test-build test-e2e ## Run every test tier (unit, host mode, QEMU)
 
 test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 	@mkdir -p $(OUT)/build
@@ -96,6 +96,9 @@ test-host: $(OUT)/hostd $(OUT)/payload ## Real containers, `hostd run` and `host
 	tests/host/daemon.sh
 	tests/host/exec.sh
 	tests/host/ports.sh
+
+test-build: $(OUT)/hostd $(OUT)/hostd-build ## The image builder and compose compiler on a small stack (root, apt)
+	tests/build/build.sh
 
 test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh

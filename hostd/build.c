@@ -1161,21 +1161,28 @@ static int step(struct bctx *b, const struct df_inst *in)
 	}
 	case DF_EXPOSE:
 		for (int i = 0; i < in->nargs; i++) {
-			struct df_port port;
-			char *p = NULL, why[200], buf[32];
+			char **words = NULL, why[512];
+			int nwords = 0;
 
-			if (expand(b, in, in->args[i], &p, 0) < 0)
-				return -1;
-			if (df_port(p, &port, why, sizeof(why)) < 0) {
-				fail(b, in, "%s: %s", p, why);
-				free(p);
-				return -1;
+			/* Docker splits after substitution: "$PORTS" may be two. */
+			if (df_expand_words(in->args[i], b->df.escape, lookup, b, &words, &nwords,
+					    why, sizeof(why)) < 0)
+				return fail(b, in, "%s", why);
+			for (int w = 0; w < nwords; w++) {
+				struct df_port port;
+				char buf[32];
+
+				if (df_port(words[w], &port, why, sizeof(why)) < 0) {
+					fail(b, in, "%s: %s", words[w], why);
+					free(words);
+					return -1;
+				}
+				for (unsigned q = port.lo; q <= port.hi; q++) {
+					snprintf(buf, sizeof(buf), "%u/%s", q, port.udp ? "udp" : "tcp");
+					strv_add(&im->exposed, buf);
+				}
 			}
-			free(p);
-			for (unsigned q = port.lo; q <= port.hi; q++) {
-				snprintf(buf, sizeof(buf), "%u/%s", q, port.udp ? "udp" : "tcp");
-				strv_add(&im->exposed, buf);
-			}
+			free(words);
 		}
 		break;
 	case DF_STOPSIGNAL: {
@@ -1547,8 +1554,8 @@ int main(int argc, char **argv)
 	}
 	if (emit_plans(&c, images, nimages, &eo) < 0)
 		goto out;
-	printf("built %d images: %d steps, %d run, %d from the cache, in %.1f s; plans in %s/plans\n",
-	       nimages, B.steps_total, B.steps_run, B.steps_total - B.steps_run, now_s() - t0,
+	printf("built %d images: %d steps, %d run (the others from the cache or config only), "
+	       "in %.1f s; plans in %s/plans\n", nimages, B.steps_total, B.steps_run, now_s() - t0,
 	       eo.out_dir);
 	rc = 0;
 out:

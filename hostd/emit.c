@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,38 +88,120 @@ static int network_index(const struct compose *c, const char *name)
 	return -1;
 }
 
-/* The service's address on its network: asked for, or the next one. */
+/* A network's subnet: its ipam subnet, or 172.(18+N).0.0/16 by its
+ * place in the file (as Docker numbers user networks). The gateway is the
+ * subnet's first address: hostd's bridge takes that one. */
+static int subnet_of(const struct compose *c, int ni, uint32_t *net, int *prefix)
+{
+	const struct compose_network *n = &c->networks[ni];
+	unsigned a, b, cc, d;
+	int p;
+
+	if (!n->subnet) {
+		if (ni > 200) {
+			fprintf(stderr, "hostd-build: %s: too many networks\n", c->path);
+			return -1;
+		}
+		*net = (172u << 24) | ((18u + (unsigned)ni) << 16);
+		*prefix = 16;
+		return 0;
+	}
+	if (sscanf(n->subnet, "%u.%u.%u.%u/%d", &a, &b, &cc, &d, &p) != 5 || a > 255 ||
+	    b > 255 || cc > 255 || d > 255 || p < 8 || p > 30) {
+		fprintf(stderr, "hostd-build: %s:%d: network %s: subnet %s: want a.b.c.d/8..30\n",
+			c->path, n->line, n->name, n->subnet);
+		return -1;
+	}
+	*prefix = p;
+	*net = ((a << 24) | (b << 16) | (cc << 8) | d) & (0xffffffffu << (32 - p));
+	if (n->gateway) {
+		uint32_t g = *net + 1;
+		char want[20];
+
+		snprintf(want, sizeof(want), "%u.%u.%u.%u", g >> 24, (g >> 16) & 255,
+			 (g >> 8) & 255, g & 255);
+		if (strcmp(n->gateway, want)) {
+			fprintf(stderr, "hostd-build: %s:%d: network %s: gateway %s: hostd's bridge "
+				"is the subnet's first address, %s\n", c->path, n->line, n->name,
+				n->gateway, want);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static uint32_t ip_of(const char *s)
+{
+	unsigned a, b, c, d;
+
+	if (!s || sscanf(s, "%u.%u.%u.%u", &a, &b, &c, &d) != 4)
+		return 0;
+	return (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+/* The service's address on its network: asked for, or the next free one
+ * in file order (fixed addresses are skipped). */
 static int address_of(const struct compose *c, const struct compose_service *s,
 		      char *out, size_t len)
 {
 	const char *net = s->nnetworks ? s->networks[0].name : "default";
-	int ni = network_index(c, net), k = 2;
+	int ni = network_index(c, net), prefix;
+	uint32_t base, ip, size;
 
 	if (ni < 0) {
 		fprintf(stderr, "hostd-build: %s:%d: %s: network %s is not declared\n", c->path,
 			s->line, s->name, net);
 		return -1;
 	}
-	if (ni > 200) {
-		fprintf(stderr, "hostd-build: %s: too many networks\n", c->path);
+	if (subnet_of(c, ni, &base, &prefix) < 0)
 		return -1;
-	}
+	size = prefix >= 32 ? 1 : 1u << (32 - prefix);
 	if (s->nnetworks && s->networks[0].ipv4_address) {
-		snprintf(out, len, "%s/16", s->networks[0].ipv4_address);
+		snprintf(out, len, "%s/%d", s->networks[0].ipv4_address, prefix);
 		return 0;
 	}
-	for (int i = 0; i < c->nservices && &c->services[i] != s; i++) {
+	ip = base + 2;
+	for (int i = 0; i < c->nservices; i++) {
 		const struct compose_service *o = &c->services[i];
 		const char *on = o->nnetworks ? o->networks[0].name : "default";
+		int taken;
 
-		if (!strcmp(on, net) && !(o->nnetworks && o->networks[0].ipv4_address))
-			k++;
+		if (o == s)
+			break;
+		if (strcmp(on, net) || (o->nnetworks && o->networks[0].ipv4_address))
+			continue;
+		/* o took ip: move past it and any fixed address after it. */
+		do {
+			ip++;
+			taken = 0;
+			for (int k = 0; k < c->nservices; k++) {
+				const struct compose_service *f = &c->services[k];
+
+				if (f->nnetworks && !strcmp(f->networks[0].name, net) &&
+				    ip_of(f->networks[0].ipv4_address) == ip)
+					taken = 1;
+			}
+		} while (taken);
 	}
-	if (k > 65000) {
-		fprintf(stderr, "hostd-build: %s: too many services on network %s\n", c->path, net);
+	for (int moved = 1; moved;) {	/* ip itself must not be someone's fixed one */
+		moved = 0;
+		for (int k = 0; k < c->nservices; k++) {
+			const struct compose_service *f = &c->services[k];
+
+			if (f->nnetworks && !strcmp(f->networks[0].name, net) &&
+			    ip_of(f->networks[0].ipv4_address) == ip) {
+				ip++;
+				moved = 1;
+			}
+		}
+	}
+	if (ip >= base + size - 1) {
+		fprintf(stderr, "hostd-build: %s: no address left for %s on network %s\n", c->path,
+			s->name, net);
 		return -1;
 	}
-	snprintf(out, len, "172.%d.%d.%d/16", 18 + ni, k / 256, k % 256);
+	snprintf(out, len, "%u.%u.%u.%u/%d", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+		 ip & 255, prefix);
 	return 0;
 }
 

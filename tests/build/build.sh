@@ -77,7 +77,7 @@ dpid=
 
 if run_build "$work/build2.log"; then ok "a rebuild with nothing changed"; else bad "a rebuild with nothing changed"; fi
 check "... runs no step" grep -Eq '^built 2 images: 21 steps, 0 run' "$work/build2.log"
-echo 'listen = 8081' >"$stack/web/conf/web.conf"
+echo "listen = 8081 # $(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" >"$stack/web/conf/web.conf"	# new content, whatever the shared cache holds
 if run_build "$work/build3.log"; then ok "a rebuild after one config file changed"; else bad "a rebuild after one config file changed"; fi
 check "... runs that COPY and what follows it only (web: COPY conf, RUN echo; app: RUN)" sh -c "grep -Eq '^built 2 images: 21 steps, 3 run' '$work/build3.log' && grep -Eq '^\[web 4/16\] cached' '$work/build3.log' && grep -Eq '^\[web 7/16\] cached' '$work/build3.log' && grep -Eq '^\[web 8/16\] built' '$work/build3.log'"
 echo 'RUN true' >>"$stack/web/Dockerfile"

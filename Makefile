@@ -107,6 +107,7 @@ bench: all ## Boot time vs Debian's kernel; container start vs crun and runc
 	bench/boot
 	bench/runtime
 	bench/ports
+	bench/build
 
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null

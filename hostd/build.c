@@ -1402,6 +1402,132 @@ static void on_signal(int sig)
 	_exit(130);
 }
 
+/* A secret the stack declares whose file is missing gets one: 32 random
+ * letters and digits, 0600, in a 0700 directory. The value is never
+ * printed. */
+static int make_secrets(const struct compose *c)
+{
+	static const char alnum[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+	for (int i = 0; i < c->nsecrets; i++) {
+		const char *file = c->secrets[i].file;
+		unsigned char rnd[32];
+		char val[34], dir[PATH_MAX], *slash;
+		struct stat st;
+		int fd;
+
+		if (stat(file, &st) == 0)
+			continue;
+		pathf(dir, sizeof(dir), "%s", file);
+		if ((slash = strrchr(dir, '/')) && slash != dir) {
+			*slash = '\0';
+			if (stat(dir, &st) < 0 && mkdir_p(dir, 0700) < 0) {
+				fprintf(stderr, "hostd-build: mkdir %s: %s\n", dir, strerror(errno));
+				return -1;
+			}
+		}
+		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd)) {
+			fprintf(stderr, "hostd-build: read /dev/urandom: %s\n", strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+		for (size_t k = 0; k < sizeof(rnd); k++)
+			val[k] = alnum[rnd[k] % (sizeof(alnum) - 1)];
+		val[32] = '\n';
+		val[33] = '\0';
+		if (write_file(file, val, 33, 0600) < 0) {
+			fprintf(stderr, "hostd-build: write %s: %s\n", file, strerror(errno));
+			return -1;
+		}
+		printf("generated secret %s in %s (32 random characters)\n", c->secrets[i].name, file);
+	}
+	return 0;
+}
+
+/* OUT/images/<name>.json: each image's config, as docker image inspect's
+ * .Config has it, and its layers. */
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*p < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void str_list(FILE *f, const struct strv *v)
+{
+	fputc('[', f);
+	for (int i = 0; i < v->n; i++) {
+		fputs(i ? ", " : "", f);
+		jstr(f, v->v[i]);
+	}
+	fputc(']', f);
+}
+
+static int write_image_configs(const struct image *images, int n, const char *out)
+{
+	char dir[PATH_MAX];
+
+	pathf(dir, sizeof(dir), "%s/images", out);
+	if (mkdir_p(dir, 0755) < 0) {
+		fprintf(stderr, "hostd-build: mkdir %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct image *im = &images[i];
+		char path[PATH_MAX];
+		FILE *f;
+
+		pathf(path, sizeof(path), "%s/%s.json", dir, im->name);
+		if (!(f = fopen(path, "w"))) {
+			fprintf(stderr, "hostd-build: write %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+		fprintf(f, "{\"Name\": ");
+		jstr(f, im->name);
+		fprintf(f, ", \"Config\": {\"Env\": ");
+		str_list(f, &im->env);
+		fprintf(f, ", \"Entrypoint\": ");
+		str_list(f, &im->entrypoint);
+		fprintf(f, ", \"Cmd\": ");
+		str_list(f, &im->cmd);
+		fprintf(f, ", \"User\": ");
+		jstr(f, im->user);
+		fprintf(f, ", \"WorkingDir\": ");
+		jstr(f, im->workdir);
+		fprintf(f, ", \"StopSignal\": ");
+		jstr(f, im->stop_signal);
+		fprintf(f, ", \"ExposedPorts\": ");
+		str_list(f, &im->exposed);
+		fprintf(f, ", \"Labels\": ");
+		str_list(f, &im->labels);
+		fprintf(f, ", \"Healthcheck\": {\"Kind\": \"%s\", \"Test\": ",
+			im->health == HEALTH_CMD ? "CMD" : im->health == HEALTH_SHELL ? "CMD-SHELL" :
+			im->health == HEALTH_NONE ? "NONE" : "");
+		str_list(f, &im->health_test);
+		fprintf(f, ", \"IntervalMs\": %lld, \"TimeoutMs\": %lld, \"StartPeriodMs\": %lld, "
+			"\"Retries\": %d}}, \"Layers\": ", im->health_interval_ms,
+			im->health_timeout_ms, im->health_start_ms, im->health_retries);
+		str_list(f, &im->layer_keys);
+		fprintf(f, "}\n");
+		if (fclose(f) != 0) {
+			fprintf(stderr, "hostd-build: write %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static const char usage[] =
 	"usage: hostd-build [--out DIR] [--cache DIR] [--hostd PATH] [--env FILE]\n"
 	"                   [--layers-at DIR] [--secrets-at DIR] [--volume-root DIR]\n"
@@ -1470,9 +1596,23 @@ int main(int argc, char **argv)
 		envpath = envdefault;
 	}
 	{
-		char *text = NULL;
+		char *text = NULL, example[PATH_MAX];
 		size_t len;
+		struct stat st;
 
+		/* First build: .env from the committed .env.example. */
+		pathf(example, sizeof(example), "%s.example", envpath);
+		if (!check && stat(envpath, &st) < 0 && errno == ENOENT &&
+		    read_whole(example, &text, &len) == 0) {
+			if (write_file(envpath, text, len, 0600) < 0) {
+				fprintf(stderr, "hostd-build: write %s: %s\n", envpath, strerror(errno));
+				free(text);
+				return 1;
+			}
+			printf("created %s from %s\n", envpath, example);
+			free(text);
+			text = NULL;
+		}
 		if (read_whole(envpath, &text, &len) == 0) {
 			if (envfile_parse(&envc.ef, envpath, text, len, NULL, err, sizeof(err)) < 0) {
 				fprintf(stderr, "hostd-build: %s\n", err);
@@ -1497,6 +1637,8 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	if (make_secrets(&c) < 0)
+		goto out;
 	if (geteuid() != 0) {
 		fprintf(stderr, "hostd-build: building needs root (mounts, mmdebstrap, containers)\n");
 		goto out;
@@ -1552,7 +1694,8 @@ int main(int argc, char **argv)
 		}
 		nimages++;
 	}
-	if (emit_plans(&c, images, nimages, &eo) < 0)
+	if (emit_plans(&c, images, nimages, &eo) < 0 ||
+	    write_image_configs(images, nimages, eo.out_dir) < 0)
 		goto out;
 	printf("built %d images: %d steps, %d run (the others from the cache or config only), "
 	       "in %.1f s; plans in %s/plans\n", nimages, B.steps_total, B.steps_run, now_s() - t0,

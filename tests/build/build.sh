@@ -29,8 +29,10 @@ run_build() { # run_build LOG
 		"$stack/docker-compose.yml" >"$1" 2>&1
 }
 
+rm "$stack/token.txt"
 check "--check validates the compose file without building" sh -c "'$build' --check '$stack/docker-compose.yml' | grep -q 'valid'"
 if run_build "$work/build1.log"; then ok "the stack builds"; else bad "the stack builds"; sed 's/^/     /' "$work/build1.log" | tail -20; fi
+check "a missing secret file is generated (32 characters, 0600), its value not printed" sh -c "test \$(tr -d '\n' <'$stack/token.txt' | wc -c) = 32 && test \"\$(stat -c %a '$stack/token.txt')\" = 600 && grep -q 'generated secret token in $stack/token.txt' '$work/build1.log' && ! grep -qF \"\$(cat '$stack/token.txt')\" '$work/build1.log'"
 check "one progress line per step, with its cache state" grep -Eq '^\[web 4/16\] (built|cached) +RUN apt-get update' "$work/build1.log"
 check "a summary at the end" grep -Eq '^built 2 images: 21 steps' "$work/build1.log"
 p=$work/out/plans
@@ -41,7 +43,13 @@ check "plan: the named volume at its driver_opts device" grep -qx "volume site $
 check "plan: network address, published port, restart, compose healthcheck" sh -c "grep -qx 'network inner 172.18.0.2/16' $p/web.plan && grep -qx 'publish 18081:8080' $p/web.plan && grep -qx 'restart always' $p/web.plan && grep -qx 'health_shell test -f /srv/www/index.html' $p/web.plan && grep -qx 'health_interval 1000' $p/web.plan"
 check "plan: app on web's layers plus its own, healthy dependency, limits" sh -c "test \$(grep -c '^layer ' $p/app.plan) = \$((\$(grep -c '^layer ' $p/web.plan) + 1)) && grep -qx 'depends_on web service_healthy' $p/app.plan && grep -qx 'memory_max 67108864' $p/app.plan && grep -qx 'pids_max 50' $p/app.plan"
 check "plan: ENTRYPOINT [] in app clears web's entrypoint" sh -c "! grep -q '^entrypoint' $p/app.plan"
-check "the secret is copied for the appliance, 0400" sh -c "test \"\$(stat -c %a $work/out/secrets/token)\" = 400 && test \"\$(cat $work/out/secrets/token)\" = fixture-token-value"
+check "the secret is copied for the appliance, 0400" sh -c "test \"\$(stat -c %a $work/out/secrets/token)\" = 400 && cmp -s $work/out/secrets/token $stack/token.txt"
+check "each image's config is written as JSON" python3 -c "
+import json
+c = json.load(open('$work/out/images/web:1.0.json'))['Config']
+assert c['User'] == 'www-data' and c['ExposedPorts'] == ['8080/tcp'] and c['StopSignal'] == 'SIGINT', c
+assert 'org.example.test=builder fixture' in c['Labels'] and c['Healthcheck']['Kind'] == 'CMD-SHELL', c
+"
 check "no secret in any layer" sh -c "for l in \$(sed -n 's/^layer //p' $p/app.plan); do unsquashfs -l \$l | grep -q token && exit 1; unsquashfs -cat \$l srv/www/secret.txt >/dev/null 2>&1 && exit 1; done; exit 0"
 
 unshare -n "$hostd" daemon --plans "$p" --state "$work/state" >"$work/daemon.log" 2>&1 &
@@ -68,7 +76,7 @@ check "COPY --chown: owned by www-data" sh -c "test \"\$('$hostd' ctl exec web s
 check ".dockerignore kept secret.txt and *.swp out" sh -c "! '$hostd' ctl exec web test -e /srv/www/secret.txt && ! '$hostd' ctl exec web test -e /srv/www/index.html.swp"
 check "COPY with a glob into a new directory" sh -c "test \"\$('$hostd' ctl exec web ls /etc/web)\" = \"\$(printf 'other.conf\\nweb.conf')\""
 check "RUN saw the build arg" sh -c "test \"\$('$hostd' ctl exec web cat /srv/greeting)\" = hello-from-compose"
-check "the secret is in /run/secrets, root's only (0400)" sh -c "pid=\$('$hostd' ctl inspect --format '{{.State.Pid}}' web); test \"\$(cat /proc/\$pid/root/run/secrets/token)\" = fixture-token-value && test \"\$(stat -c %a /proc/\$pid/root/run/secrets/token)\" = 400"
+check "the secret is in /run/secrets, root's only (0400)" sh -c "pid=\$('$hostd' ctl inspect --format '{{.State.Pid}}' web); cmp -s /proc/\$pid/root/run/secrets/token $stack/token.txt && test \"\$(stat -c %a /proc/\$pid/root/run/secrets/token)\" = 400"
 check "the volume is shared with the host" sh -c "echo hi >$DATA/site/f && test \"\$('$hostd' ctl exec web cat /srv/data/f)\" = hi"
 check "app, FROM web:1.0, has both layers and reaches web by name" sh -c "grep -qx 'app on top of web' $work/state/logs/app.log && '$hostd' ctl exec app busybox wget -qO- http://web:8080/ | grep -q 'built by hostd-build'"
 kill -TERM "$dpid"

@@ -10,7 +10,7 @@ export HTTPS_PORT SSH_PORT
 
 # The build host's side (image builder, compose compiler: glibc, libyaml)
 # lives in hostd/ too but never goes into the static hostd.
-BUILDER_ONLY := $(addprefix hostd/,build.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c) \
+BUILDER_ONLY := $(addprefix hostd/,build.c strbuf.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c) \
                 $(wildcard hostd/compose*.c)
 HOSTD_SRC  := $(filter-out $(BUILDER_ONLY),$(wildcard hostd/*.c))
 BUILD_SRC  := $(BUILDER_ONLY) $(addprefix hostd/,plan.c order.c user.c squash.c util.c)
@@ -21,7 +21,7 @@ MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
-              hostd/dockerfile.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c \
+              hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c \
               $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
@@ -80,7 +80,7 @@ test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 		$(UNIT_SRC) $(PURE_SRC) -lyaml
 	$(OUT)/build/unit
 
-COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c
+COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c hostd/strbuf.c
 $(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(HOSTD_HDR) | $(OUT)/.deps
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $@ tests/compose/dump.c $(COMPOSE_SRC) -lyaml

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #define MAX_LINE 65535		/* BuildKit's scanner: "line greater than max allowed size" */
 #define JSON_DEPTH 1000
 
@@ -74,34 +76,6 @@ void df_free(struct dockerfile *df)
 
 /* ---- growable strings and string lists (temporary, malloc) ---- */
 
-struct str {
-	char *p;
-	size_t n, cap;
-};
-
-static int str_put(struct str *s, const char *p, size_t n)
-{
-	if (s->n + n + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 64;
-		char *np;
-
-		while (cap < s->n + n + 1)
-			cap *= 2;
-		if (!(np = realloc(s->p, cap)))
-			return -1;
-		s->p = np;
-		s->cap = cap;
-	}
-	memcpy(s->p + s->n, p, n);
-	s->n += n;
-	s->p[s->n] = '\0';
-	return 0;
-}
-
-static int str_putc(struct str *s, char c)
-{
-	return str_put(s, &c, 1);
-}
 
 struct vec {
 	char **v;

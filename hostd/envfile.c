@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* ---- memory ---- */
 
 struct env_chunk {
@@ -65,34 +67,6 @@ const char *envfile_get(const struct envfile *ef, const char *key)
 	return NULL;
 }
 
-struct str {
-	char *p;
-	size_t n, cap;
-};
-
-static int str_put(struct str *s, const char *p, size_t n)
-{
-	if (s->n + n + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 64;
-		char *np;
-
-		while (cap < s->n + n + 1)
-			cap *= 2;
-		if (!(np = realloc(s->p, cap)))
-			return -1;
-		s->p = np;
-		s->cap = cap;
-	}
-	memcpy(s->p + s->n, p, n);
-	s->n += n;
-	s->p[s->n] = '\0';
-	return 0;
-}
-
-static int str_putc(struct str *s, char c)
-{
-	return str_put(s, &c, 1);
-}
 
 /* ---- interpolation ---- */
 

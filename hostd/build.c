@@ -1051,11 +1051,35 @@ static int do_from(struct bctx *b, const struct df_inst *in)
 	return 0;
 }
 
-static int parse_ms(struct bctx *b, const struct df_inst *in, long long ns, long long *ms)
+/* The instruction's one word, substituted, into *dst. */
+static int expand_set(struct bctx *b, const struct df_inst *in, char **dst)
 {
-	(void)b;
-	(void)in;
-	*ms = ns > 0 ? ns / 1000000 : -1;
+	char *v = NULL;
+
+	if (expand(b, in, in->args[0], &v, 0) < 0)
+		return -1;
+	set_str(dst, v);
+	free(v);
+	return 0;
+}
+
+/* ENV / LABEL pairs, substituted with the variables before the
+ * instruction, appended to out as key, value, key, value ... */
+static int expand_pairs(struct bctx *b, const struct df_inst *in, struct strv *out)
+{
+	for (int i = 0; i < in->nkv; i++) {
+		char *k = NULL, *v = NULL;
+
+		if (expand(b, in, in->kv[i].key, &k, 0) < 0 ||
+		    expand(b, in, in->kv[i].value ? in->kv[i].value : "", &v, 0) < 0) {
+			free(k);
+			return -1;
+		}
+		strv_add(out, k);
+		strv_add(out, v);
+		free(k);
+		free(v);
+	}
 	return 0;
 }
 
@@ -1092,20 +1116,9 @@ static int step(struct bctx *b, const struct df_inst *in)
 		return do_copy(b, in, p);
 	}
 	case DF_ENV:
-		for (int i = 0; i < in->nkv; i++) {
-			char *k = NULL, *v = NULL;
-
-			/* Each pair sees the variables before the instruction. */
-			if (expand(b, in, in->kv[i].key, &k, 0) < 0 ||
-			    expand(b, in, in->kv[i].value ? in->kv[i].value : "", &v, 0) < 0) {
-				free(k);
-				return -1;
-			}
-			strv_add(&what, k);
-			strv_add(&what, v);
-			free(k);
-			free(v);
-		}
+		/* Each pair sees the variables before the instruction. */
+		if (expand_pairs(b, in, &what) < 0)
+			return -1;
 		for (int i = 0; i + 1 < what.n; i += 2)
 			strv_setenv(&im->env, what.v[i], what.v[i + 1]);
 		break;
@@ -1133,32 +1146,25 @@ static int step(struct bctx *b, const struct df_inst *in)
 		if (!im->layers.n)
 			return 0;	/* before FROM: only FROM sees it */
 		break;
-	case DF_LABEL:
-		for (int i = 0; i < in->nkv; i++) {
-			char *k = NULL, *v = NULL;
+	case DF_LABEL: {
+		struct strv kv = {0};
 
-			if (expand(b, in, in->kv[i].key, &k, 0) < 0 ||
-			    expand(b, in, in->kv[i].value ? in->kv[i].value : "", &v, 0) < 0) {
-				free(k);
-				return -1;
-			}
-			strv_setenv(&im->labels, k, v);
-			free(k);
-			free(v);
+		if (expand_pairs(b, in, &kv) < 0) {
+			strv_free(&kv);
+			return -1;
 		}
+		for (int i = 0; i + 1 < kv.n; i += 2)
+			strv_setenv(&im->labels, kv.v[i], kv.v[i + 1]);
+		strv_free(&kv);
 		break;
+	}
 	case DF_MAINTAINER:
 		strv_setenv(&im->labels, "maintainer", in->args[0]);
 		break;
-	case DF_USER: {
-		char *u = NULL;
-
-		if (expand(b, in, in->args[0], &u, 0) < 0)
+	case DF_USER:
+		if (expand_set(b, in, &im->user) < 0)
 			return -1;
-		set_str(&im->user, u);
-		free(u);
 		break;
-	}
 	case DF_EXPOSE:
 		for (int i = 0; i < in->nargs; i++) {
 			char **words = NULL, why[512];
@@ -1185,15 +1191,10 @@ static int step(struct bctx *b, const struct df_inst *in)
 			free(words);
 		}
 		break;
-	case DF_STOPSIGNAL: {
-		char *s = NULL;
-
-		if (expand(b, in, in->args[0], &s, 0) < 0)
+	case DF_STOPSIGNAL:
+		if (expand_set(b, in, &im->stop_signal) < 0)
 			return -1;
-		set_str(&im->stop_signal, s);
-		free(s);
 		break;
-	}
 	case DF_CMD:
 		as_exec(b, in, &im->cmd);
 		break;
@@ -1224,9 +1225,10 @@ static int step(struct bctx *b, const struct df_inst *in)
 			im->health = HEALTH_SHELL;
 			strv_add(&im->health_test, in->nargs ? in->args[0] : "");
 		}
-		parse_ms(b, in, in->interval_ns, &im->health_interval_ms);
-		parse_ms(b, in, in->timeout_ns, &im->health_timeout_ms);
-		parse_ms(b, in, in->start_period_ns, &im->health_start_ms);
+		/* ns to ms; -1: not given (the default applies). */
+		im->health_interval_ms = in->interval_ns > 0 ? in->interval_ns / 1000000 : -1;
+		im->health_timeout_ms = in->timeout_ns > 0 ? in->timeout_ns / 1000000 : -1;
+		im->health_start_ms = in->start_period_ns > 0 ? in->start_period_ns / 1000000 : -1;
 		im->health_retries = in->retries;
 		break;
 	case DF_VOLUME:

@@ -296,25 +296,6 @@ struct ctx {
 	size_t errlen;
 };
 
-/* Copy src into dst (size dn) on one line: a newline, a carriage return
- * or another control character in quoted input shows as \n, \r, \xNN. */
-static void oneline(char *dst, size_t dn, const char *src)
-{
-	size_t o = 0;
-
-	for (; *src && o + 5 < dn; src++) {
-		unsigned char c = (unsigned char)*src;
-
-		if (c == '\n' || c == '\r')
-			o += (size_t)snprintf(dst + o, dn - o, "\\%c", c == '\n' ? 'n' : 'r');
-		else if (c < 0x20 && c != '\t')
-			o += (size_t)snprintf(dst + o, dn - o, "\\x%02x", c);
-		else
-			dst[o++] = (char)c;
-	}
-	if (dn)
-		dst[o < dn ? o : dn - 1] = '\0';
-}
 
 static int fail(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -328,7 +309,7 @@ static int fail(struct ctx *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(line, sizeof(line), "%s:%d: %s", c->name, c->line, msg);
-	oneline(c->err, c->errlen, line);
+	str_oneline(c->err, c->errlen, line);
 	return -1;
 }
 
@@ -2247,7 +2228,7 @@ int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "failed to process \"%s\": %s", word, L.why);
-		oneline(err, errlen, msg);
+		str_oneline(err, errlen, msg);
 		return -1;
 	}
 	if (!res.p && !(res.p = calloc(1, 1))) {
@@ -2274,7 +2255,7 @@ int df_expand_words(const char *word, char escape, df_lookup_fn lookup, void *ct
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "failed to process \"%s\": %s", word, L.why);
-		oneline(err, errlen, msg);
+		str_oneline(err, errlen, msg);
 		goto out;
 	}
 	if (words_end(&W) < 0)

@@ -92,32 +92,13 @@ static const char *get(const struct interp *I, const char *name, size_t n)
 	return I->env && I->env->get ? I->env->get(I->env->ctx, name, n) : NULL;
 }
 
-/* Copy src into dst (size dn) on one line: a newline, a carriage return
- * or another control character in quoted input shows as \n, \r, \xNN. */
-static void oneline(char *dst, size_t dn, const char *src)
-{
-	size_t o = 0;
-
-	for (; *src && o + 5 < dn; src++) {
-		unsigned char c = (unsigned char)*src;
-
-		if (c == '\n' || c == '\r')
-			o += (size_t)snprintf(dst + o, dn - o, "\\%c", c == '\n' ? 'n' : 'r');
-		else if (c < 0x20 && c != '\t')
-			o += (size_t)snprintf(dst + o, dn - o, "\\x%02x", c);
-		else
-			dst[o++] = (char)c;
-	}
-	if (dn)
-		dst[o < dn ? o : dn - 1] = '\0';
-}
 
 static int invalid(struct interp *I)
 {
 	char msg[600];
 
 	snprintf(msg, sizeof(msg), "Invalid template: \"%s\"", I->whole);
-	oneline(I->err, I->errlen, msg);
+	str_oneline(I->err, I->errlen, msg);
 	return -1;
 }
 
@@ -229,7 +210,7 @@ static int interp(struct interp *I, const char *s, size_t n, struct str *out)
 
 			snprintf(msg, sizeof(msg), "required variable %.*s is missing a value%s%s",
 				 (int)nl, s + ns, w.n ? ": " : "", w.n ? w.p : "");
-			oneline(I->err, I->errlen, msg);
+			str_oneline(I->err, I->errlen, msg);
 			r = -1;
 		} else {
 			r = str_put(out, v, strlen(v)) < 0 ? nomem(I) : 0;
@@ -282,7 +263,7 @@ static int fail(struct parse *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(line, sizeof(line), "%s:%d: %s", p->name, p->line, msg);
-	oneline(p->err, p->errlen, line);
+	str_oneline(p->err, p->errlen, line);
 	return -1;
 }
 

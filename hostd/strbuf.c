@@ -1,6 +1,7 @@
 /* strbuf: see strbuf.h. */
 #include "strbuf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,4 +27,24 @@ int str_put(struct str *s, const char *p, size_t n)
 int str_putc(struct str *s, char c)
 {
 	return str_put(s, &c, 1);
+}
+
+/* Copy src into dst (size dn) on one line: a newline, a carriage return
+ * or another control character in quoted input shows as \n, \r, \xNN. */
+void str_oneline(char *dst, size_t dn, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src && o + 5 < dn; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c == '\n' || c == '\r')
+			o += (size_t)snprintf(dst + o, dn - o, "\\%c", c == '\n' ? 'n' : 'r');
+		else if (c < 0x20 && c != '\t')
+			o += (size_t)snprintf(dst + o, dn - o, "\\x%02x", c);
+		else
+			dst[o++] = (char)c;
+	}
+	if (dn)
+		dst[o < dn ? o : dn - 1] = '\0';
 }

@@ -13,4 +13,9 @@ struct str {
 int str_put(struct str *s, const char *p, size_t n);
 int str_putc(struct str *s, char c);
 
+/* Copy src into dst (size dn) on one line, for an error message: a
+ * newline, a carriage return or another control character shows as \n,
+ * \r, \xNN. */
+void str_oneline(char *dst, size_t dn, const char *src);
+
 #endif

@@ -1,0 +1,41 @@
+#!/bin/sh
+# WordPress's entrypoint, run as root: puts the site files into the site
+# volume on the first start, refreshes wp-config.php (which holds no
+# password), installs WordPress once (tools/wp-install.php, as www-data),
+# then execs php-fpm in the foreground as PID 1. The passwords are read
+# here from /run/secrets (0400 root) before php-fpm drops to www-data.
+set -eu
+site=/var/www/html
+say() { echo "wordpress-entrypoint: $*" >&2; }
+die() { say "$*"; exit 1; }
+secret() {
+	[ -s "/run/secrets/$1" ] || die "secret $1 is missing or empty (/run/secrets/$1)"
+	tr -d '\n' <"/run/secrets/$1"
+}
+
+MYSQL_PASSWORD=$(secret db_password)
+export MYSQL_PASSWORD
+
+if [ ! -f "$site/wp-includes/version.php" ]; then
+	say "empty site volume: copying WordPress into $site"
+	cp -a /usr/src/wordpress/. "$site/"
+	chown -R www-data:www-data "$site"
+fi
+install -o root -g www-data -m 0644 /usr/src/wordpress/wp-config.php "$site/wp-config.php"
+if [ ! -s "$site/wp-salts.php" ]; then
+	php -r 'echo "<?php\n"; foreach (["AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY",
+		"NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"] as $k)
+		printf("define(%s, %s);\n", var_export($k, true), var_export(base64_encode(random_bytes(48)), true));' \
+		>"$site/wp-salts.php.new"
+	chown root:www-data "$site/wp-salts.php.new"
+	chmod 0640 "$site/wp-salts.php.new"
+	mv "$site/wp-salts.php.new" "$site/wp-salts.php"
+fi
+
+WP_ADMIN_PASSWORD=$(secret wp_admin_password) \
+WP_USER_PASSWORD=$(secret wp_user_password) \
+	setpriv --reuid=www-data --regid=www-data --init-groups \
+	php /usr/local/lib/inception/wp-install.php || die "the WordPress install failed"
+
+mkdir -p /run/php
+exec "$@"

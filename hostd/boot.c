@@ -44,10 +44,12 @@
 #define STOP_GRACE_MS 5000
 
 static struct conf conf;
+static char stack_summary[512] = "not started";
 static char data_dir[128];
 static char data_dev[64];
 
-enum boot_step { STEP_NET = 1, STEP_DISK = 2, STEP_SSH = 4 };
+enum boot_step { STEP_NET = 1, STEP_DISK = 2, STEP_SSH = 4, STEP_STACK = 8 };
+#define ALL_STEPS (STEP_NET | STEP_DISK | STEP_SSH | STEP_STACK)
 static int steps_done;
 static int data_mounted, data_read_only;
 
@@ -80,13 +82,14 @@ static void step_done(int step)
 	if (steps_done & step)
 		return;
 	steps_done |= step;
-	if (steps_done != (STEP_NET | STEP_DISK | STEP_SSH) || stopping)
+	if (steps_done != ALL_STEPS || stopping)
 		return;
-	log_info("ready in %.2f s: %s.42.fr, eth0 %s, ssh on port %s, data disk %s",
+	log_info("ready in %.2f s: %s.42.fr, eth0 %s, ssh on port %s, data disk %s, stack: %s",
 		 uptime(), conf.login,
 		 dhcp.bound_once ? inet_ntoa(dhcp.lease.addr) : "WITHOUT ADDRESS",
 		 conf.ssh_port,
-		 data_mounted ? data_dev : "MISSING (nothing persists this boot)");
+		 data_mounted ? data_dev : "MISSING (nothing persists this boot)",
+		 stack_summary);
 }
 
 /* ---- phase 3: names and network ---------------------------------------- */
@@ -240,17 +243,59 @@ static void phase_ssh(void)
 
 /* The disk phase has ended (mounted or not): a power-off that came in
  * while e2fsck or mke2fs was running can go ahead now. */
-/* Phase 7: the stack. Its volumes live on the data disk, so it comes after
- * the disk phase; container state is per boot, in /run/hostd. */
+/* Phase 7: the stack. Its layers are on the images disk, mounted
+ * read-only at /images; its volumes live on the data disk, so it comes
+ * after the disk phase; container state is per boot, in /run/hostd. Boot
+ * is ready when every service is up (healthy, where it has a check), or
+ * after STACK_READY_MS with what is up by then. */
+#define STACK_READY_MS 600000
+static struct timer stack_deadline;
+
+static void stack_ready(const char *summary)
+{
+	timer_cancel(&stack_deadline);
+	snprintf(stack_summary, sizeof(stack_summary), "%s", summary);
+	step_done(STEP_STACK);
+}
+
+static void stack_too_slow(struct timer *t)
+{
+	(void)t;
+	supervise_summary(stack_summary, sizeof(stack_summary));
+	log_err("stack: not up after %d s: %s", STACK_READY_MS / 1000, stack_summary);
+	step_done(STEP_STACK);
+}
+
+static void mount_images(void)
+{
+	char dev[64];
+
+	if (disk_find("/sys", conf.images_label, dev, sizeof(dev)) != DISK_LABELED) {
+		log_err("no images disk (an ext4 filesystem labelled %s): the stack's "
+			"containers have no layers this boot", conf.images_label);
+		return;
+	}
+	if (mkdir_p("/images", 0755) < 0)
+		log_sys("mkdir /images");
+	else if (mount(dev, "/images", "ext4", MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		log_sys("mount %s on /images (read-only)", dev);
+	else
+		log_info("images disk %s mounted read-only on /images", dev);
+}
+
 static void phase_stack(void)
 {
 	char keep[200];
 
+	mount_images();
 	/* Manual stops are remembered on the data disk, when there is one. */
 	snprintf(keep, sizeof(keep), "%s/.appliance/hostd", data_dir);
 	if (ctl_listen(CTL_SOCKET_DEFAULT) < 0)
 		log_err("no control socket: hostctl will not work this boot");
 	supervise_load(PLANS_DIR, "/run/hostd", data_mounted && !data_read_only ? keep : NULL);
+	stack_deadline.cb = stack_too_slow;
+	timer_arm(&stack_deadline, STACK_READY_MS);
+	supervise_on_ready(stack_ready);
 	supervise_start_all();
 }
 

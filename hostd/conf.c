@@ -11,6 +11,7 @@ void conf_defaults(struct conf *c)
 	snprintf(c->login, sizeof(c->login), "%s", "wil");
 	snprintf(c->hostname, sizeof(c->hostname), "%s", "inception");
 	snprintf(c->data_label, sizeof(c->data_label), "%s", "inception-data");
+	snprintf(c->images_label, sizeof(c->images_label), "%s", "inception-images");
 	snprintf(c->ssh_port, sizeof(c->ssh_port), "%s", "22");
 }
 
@@ -74,6 +75,9 @@ static const struct key keys[] = {
 	 "1-63 letters, digits or '-'"},
 	{"data_label", offsetof(struct conf, data_label),
 	 sizeof(((struct conf *)0)->data_label), valid_label,
+	 "1-16 characters"},
+	{"images_label", offsetof(struct conf, images_label),
+	 sizeof(((struct conf *)0)->images_label), valid_label,
 	 "1-16 characters"},
 	{"ssh_port", offsetof(struct conf, ssh_port),
 	 sizeof(((struct conf *)0)->ssh_port), valid_port, "1-65535"},

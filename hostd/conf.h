@@ -10,6 +10,7 @@ struct conf {
 	char login[33];
 	char hostname[65];
 	char data_label[17];	/* ext4 labels are at most 16 bytes */
+	char images_label[17];	/* the read-only image layers, mounted at /images */
 	char ssh_port[6];
 };
 

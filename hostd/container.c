@@ -819,7 +819,15 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 			(int)target, (int)target, strerror(errno));
 		return -1;
 	}
-	if (read_env(target, envbuf, sizeof(envbuf), env, 254) < 0) {
+	if (x && x->env) {
+		int k = 0;
+
+		while (x->env[k] && k < 254) {
+			env[k] = x->env[k];
+			k++;
+		}
+		env[k] = NULL;
+	} else if (read_env(target, envbuf, sizeof(envbuf), env, 254) < 0) {
 		fprintf(stderr, "%s: read the container's environment: %s\n", prefix, strerror(errno));
 		return -1;
 	}
@@ -899,7 +907,14 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 
 int container_exec_in(pid_t target, char *const argv[], const char *prefix)
 {
-	pid_t child = container_exec_start(target, argv, prefix, NULL);
+	return container_exec_in_env(target, argv, prefix, NULL);
+}
+
+int container_exec_in_env(pid_t target, char *const argv[], const char *prefix,
+			  char *const *env)
+{
+	struct container_exec x = {.tty_sock = -1, .env = env};
+	pid_t child = container_exec_start(target, argv, prefix, &x);
 	int status;
 
 	if (child < 0)

@@ -91,6 +91,9 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
  * would, 125-127 for failures (printed as "<prefix>: ..."). Changes the
  * calling process's namespaces: call it in a child, never in hostd. */
 int container_exec_in(pid_t target, char *const argv[], const char *prefix);
+/* The same with the environment given (NULL-terminated). */
+int container_exec_in_env(pid_t target, char *const argv[], const char *prefix,
+			  char *const *env);
 
 /* How container_exec_start runs the command. */
 struct container_exec {
@@ -101,6 +104,10 @@ struct container_exec {
 	 * socket (SCM_RIGHTS) before it execs. */
 	int tty_sock;
 	const char *term;	/* TERM with a terminal; NULL: the container's, else xterm */
+	/* The environment (NULL-terminated), as the container was configured;
+	 * NULL: PID 1's /proc/<pid>/environ, which a daemon that rewrites its
+	 * process title (nginx) may have overwritten. */
+	char *const *env;
 };
 
 /* container_exec_in's first half: join the container and start argv in

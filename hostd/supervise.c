@@ -87,6 +87,7 @@ static void log_sink(struct proc *p, const char *line)
 
 static void start_ctr(struct ctr *c);
 static void start_pending(void);
+static void check_ready(void);
 static int has_health(const struct ctr *c);
 
 /* "hd-<network>": a bridge per compose network (names at most 15 bytes). */
@@ -165,7 +166,8 @@ static int probe_main(void *arg)
 		for (int i = 0; i <= c->plan.nhealth_cmd; i++)
 			argv[i] = (char *)c->plan.health_cmd[i];
 	}
-	return container_exec_in(c->proc.pid, argv, "health check");
+	/* The configured environment, as Docker gives its checks. */
+	return container_exec_in_env(c->proc.pid, argv, "health check", (char *const *)c->plan.env);
 }
 
 /* A check's output, kept (cut at sizeof output) for inspect's Health.Log. */
@@ -178,6 +180,24 @@ static void probe_sink(struct proc *p, const char *line)
 	if (w > 0)
 		h->outlen += (size_t)w < sizeof(h->output) - h->outlen ? (size_t)w :
 			     sizeof(h->output) - 1 - h->outlen;
+}
+
+static int in_start_period(const struct ctr *c)
+{
+	return now_ms() - c->started_ms < c->plan.health_start_ms;
+}
+
+/* Until its first success in the start period, a service is checked every
+ * START_CHECK_MS (or its interval, if shorter), as Docker's start_interval
+ * does, so that what waits for it goes as soon as it is up; then every
+ * interval. */
+#define START_CHECK_MS 2000
+static long long next_check_ms(const struct ctr *c)
+{
+	if (c->health == H_STARTING && in_start_period(c) &&
+	    c->plan.health_interval_ms > START_CHECK_MS)
+		return START_CHECK_MS;
+	return c->plan.health_interval_ms;
 }
 
 static void hlog_push(struct ctr *c, int status)
@@ -214,7 +234,7 @@ static void probe_exited(struct proc *p, int status)
 			c->health = H_HEALTHY;
 			start_pending();
 		}
-	} else if (now_ms() - c->started_ms >= c->plan.health_start_ms || c->health == H_HEALTHY) {
+	} else if (!in_start_period(c) || c->health == H_HEALTHY) {
 		/* Failures in the start period do not count (Docker's rule). */
 		if (++c->failing >= c->plan.health_retries && c->health != H_UNHEALTHY) {
 			char how[64];
@@ -225,7 +245,9 @@ static void probe_exited(struct proc *p, int status)
 			c->health = H_UNHEALTHY;
 		}
 	}
-	timer_arm(&c->htimer, c->plan.health_interval_ms);
+	timer_arm(&c->htimer, next_check_ms(c));
+	if (ok)
+		check_ready();
 }
 
 static void probe_too_slow(struct timer *t)
@@ -296,6 +318,18 @@ static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 	s->workdir = p->workdir;
 	s->user = p->user;	/* resolved in the container's /etc/passwd at start */
 	for (int i = 0; i < p->nmounts; i++) {
+		struct stat vst;
+
+		/* A named volume's directory is made on first use (in the
+		 * appliance the data disk starts empty). */
+		if (p->mounts[i].name && stat(p->mounts[i].src, &vst) < 0 && errno == ENOENT) {
+			if (mkdir_p(p->mounts[i].src, 0755) < 0) {
+				snprintf(why, whylen, "volume %s: mkdir %s: %s", p->mounts[i].name,
+					 p->mounts[i].src, strerror(errno));
+				return -1;
+			}
+			log_info("volume %s: created %s", p->mounts[i].name, p->mounts[i].src);
+		}
 		s->mounts[i].src = p->mounts[i].src;
 		s->mounts[i].dst = p->mounts[i].dst;
 		s->mounts[i].ro = p->mounts[i].ro;
@@ -360,6 +394,16 @@ static void start_ctr(struct ctr *c)
 	int outp[2], exec_failed = 0, r;
 	pid_t pid;
 
+	/* No image, no container (Docker's "No such image"): a missing
+	 * layer disables the service instead of a restart loop. */
+	for (int i = 0; i < c->plan.nlayers; i++)
+		if (access(c->plan.layers[i], R_OK) < 0) {
+			log_sys("%s: image %s: layer %s", c->plan.service,
+				c->plan.image ? c->plan.image : "?", c->plan.layers[i]);
+			log_err("%s: its image is not here; service disabled", c->plan.service);
+			c->state = CTR_DISABLED;
+			return;
+		}
 	if (build_spec(c, &spec, bridge, sizeof(bridge), why, sizeof(why)) < 0) {
 		log_err("%s: %s; service disabled", c->plan.service, why);
 		c->state = CTR_DISABLED;
@@ -416,6 +460,7 @@ static void start_ctr(struct ctr *c)
 	log_info("%s started, pid %d", c->plan.service, (int)pid);
 	health_start(c);
 	start_pending();
+	check_ready();
 }
 
 /* Start whatever is waiting for its dependencies and may go now. */
@@ -547,6 +592,68 @@ void supervise_stop_all(void (*done)(void))
 void supervise_start_all(void)
 {
 	start_pending();
+	check_ready();
+}
+
+/* ---- readiness: every service up (and healthy, where it has a check) ---- */
+
+static void (*ready_cb)(const char *summary);
+static int ready_told;
+
+void supervise_on_ready(void (*cb)(const char *summary))
+{
+	ready_cb = cb;
+	ready_told = 0;
+}
+
+/* "3 services up" or "2 of 3 services up; disabled: x" (size: summary). */
+int supervise_summary(char *buf, size_t len)
+{
+	int up = 0, all = 0, waiting = 0;
+	size_t n;
+
+	buf[0] = '\0';
+	for (int i = 0; i < nctrs; i++) {
+		const struct ctr *c = &ctrs[i];
+
+		if (c->stopped_by_hand)
+			continue;
+		all++;
+		if (c->state == CTR_RUNNING && (!has_health(c) || c->health == H_HEALTHY))
+			up++;
+		else if (c->state == CTR_CREATED || c->state == CTR_STARTING ||
+			 c->state == CTR_RESTARTING ||
+			 (c->state == CTR_RUNNING && c->health == H_STARTING))
+			waiting = 1;
+	}
+	if (up == all)
+		n = (size_t)snprintf(buf, len, "%d service%s up", up, up == 1 ? "" : "s");
+	else
+		n = (size_t)snprintf(buf, len, "%d of %d services up", up, all);
+	for (int i = 0, first = 1; i < nctrs && n < len; i++) {
+		const struct ctr *c = &ctrs[i];
+
+		if (c->stopped_by_hand || (c->state == CTR_RUNNING &&
+					   (!has_health(c) || c->health == H_HEALTHY)))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s %s", first ? "; not up: " : ", ",
+				      c->plan.service, c->state == CTR_RUNNING ?
+				      supervise_health_names[c->health] : ctr_state_name(c->state));
+		first = 0;
+	}
+	return waiting;
+}
+
+static void check_ready(void)
+{
+	char sum[512];
+
+	if (!ready_cb || ready_told || stopping_all)
+		return;
+	if (supervise_summary(sum, sizeof(sum)))
+		return;
+	ready_told = 1;
+	ready_cb(sum);
 }
 
 /* ---- hostctl's verbs -------------------------------------------------------- */
@@ -819,6 +926,11 @@ static void daemon_signal(struct watch *w, uint32_t events)
 	proc_reap();
 }
 
+static void daemon_ready(const char *summary)
+{
+	log_info("stack ready: %s", summary);
+}
+
 int supervise_main(int argc, char **argv)
 {
 	const char *plans = NULL, *state = NULL, *sock = NULL, *keep = NULL;
@@ -873,6 +985,7 @@ int supervise_main(int argc, char **argv)
 		return 1;
 	log_info("hostd daemon: plans %s, state %s, control socket %s", plans, state, sock);
 	supervise_load(plans, state, keep);
+	supervise_on_ready(daemon_ready);
 	supervise_start_all();
 	for (;;)
 		loop_once();

@@ -21,6 +21,13 @@ enum ctr_state { CTR_CREATED, CTR_STARTING, CTR_RUNNING, CTR_RESTARTING,
 int supervise_load(const char *plans_dir, const char *state_dir, const char *keep_dir);
 /* Start every service that should run, in dependency order. */
 void supervise_start_all(void);
+/* cb(summary) is called once, when every service that should run is
+ * running and, where it has a health check, healthy (disabled ones aside),
+ * e.g. summary = "3 services up". */
+void supervise_on_ready(void (*cb)(const char *summary));
+/* The same summary at any time ("2 of 3 services up; not up: nginx
+ * starting"); returns 1 while some service is still on its way. */
+int supervise_summary(char *buf, size_t len);
 /* Stop every service in reverse order; done() is called when all are
  * down (or killed after their grace period). */
 void supervise_stop_all(void (*done)(void));

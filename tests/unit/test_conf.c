@@ -15,6 +15,9 @@ void test_conf(void)
 
 	conf_defaults(&c);
 	CHECK(!strcmp(c.login, "wil") && !strcmp(c.data_label, "inception-data"));
+	CHECK(!strcmp(c.images_label, "inception-images"));
+	CHECK(parse(&c, "images_label imgs\n", err) == 0 && !strcmp(c.images_label, "imgs"));
+	CHECK(parse(&c, "images_label 12345678901234567\n", err) < 0);
 
 	CHECK(parse(&c, "# comment\n\nlogin  jdoe \nhostname vm-1\nssh_port 2200\n",
 		    err) == 0);

@@ -1,12 +1,12 @@
-# Inception appliance. `make` builds out/ (kernel, hostd, initramfs, data
-# disk); `make run` boots it; `make test` runs every test tier.
+# Inception appliance. `make` builds out/ (kernel, hostd, the stack's images
+# disk, initramfs, data disk); `make run` boots it; `make test` runs every
+# test tier.
 SHELL      := /bin/sh
 OUT        := out
 CACHE      ?= /var/cache/inception
-HTTPS_PORT ?= 8443
 SSH_PORT   ?= 2222
 export INCEPTION_CACHE := $(CACHE)
-export HTTPS_PORT SSH_PORT
+export SSH_PORT
 
 # The build host's side (image builder, compose compiler: glibc, libyaml)
 # lives in hostd/ too but never goes into the static hostd.
@@ -27,7 +27,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all deps run down ssh test test-unit test-compose test-build test-e2e bench clean fclean re help
 
-all: $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/data.img ## Build everything into out/
+all: $(OUT)/bzImage $(OUT)/images.img $(OUT)/initramfs.img $(OUT)/data.img ## Build everything into out/
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t14
@@ -55,9 +55,14 @@ $(OUT)/hostd: $(HOSTD_SRC) $(HOSTD_HDR) | $(KINC)
 $(OUT)/hostd-build: $(BUILD_SRC) $(HOSTD_HDR) | $(OUT)/.deps
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -o $@ $(BUILD_SRC) -lyaml -lcrypto
 
-$(OUT)/initramfs.img: $(OUT)/hostd scripts/initramfs.sh scripts/config.sh \
-		initramfs/binaries $(shell find initramfs -type f) \
-		$(wildcard stack/.env stack/.env.example)
+# The stack: images (layers cached by their inputs), plans, secrets, and
+# the images disk with the layers the plans use.
+STACK_FILES := $(shell find stack -type f) $(wildcard secrets/*)
+$(OUT)/images.img: $(OUT)/hostd $(OUT)/hostd-build scripts/stack.sh scripts/config.sh $(STACK_FILES)
+	scripts/stack.sh $(OUT)
+
+$(OUT)/initramfs.img: $(OUT)/hostd $(OUT)/images.img scripts/initramfs.sh scripts/config.sh \
+		initramfs/binaries $(shell find initramfs -type f)
 	scripts/initramfs.sh $(OUT)
 
 $(OUT)/data.img: | $(OUT)/.deps
@@ -111,7 +116,7 @@ bench: all ## Boot time vs Debian's kernel; container start vs crun and runc
 
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null
-	rm -rf $(OUT)/build $(OUT)/hostd $(OUT)/bzImage $(OUT)/initramfs.img \
+	rm -rf $(OUT)/build $(OUT)/hostd $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/images.img $(OUT)/stack \
 		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
 
 fclean: clean ## Also remove the data disk, the ssh key and everything in out/

@@ -6,16 +6,22 @@
 #   OUT        build outputs (default: out/ next to this script's parent)
 #   VM_STATE   pid file, monitor socket and console log (default: $OUT/vm)
 #   DATA_IMG   the data disk (default: $OUT/data.img)
-#   HTTPS_PORT, SSH_PORT   forwarded host ports (default 8443, 2222)
+#   IMAGES_IMG the stack's layers (default: $OUT/images.img; "none": no
+#              images disk, so no stack: hostd-only tests)
+#   HTTPS_FWD  host port forwarded to the guest's published https port
+#              (HTTPS_PORT in stack/.env); default: that same port
+#   SSH_PORT   host port forwarded to the guest's ssh (default 2222)
 #   VM_MEM     guest memory in MiB (default 1024)
 #   ACCEL      kvm, tcg or auto (default): KVM when it really runs a guest
-#   BOOT_TIMEOUT, STOP_TIMEOUT   seconds (default 300, 60)
+#   BOOT_TIMEOUT, STOP_TIMEOUT   seconds (default 900, 60)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$top/out}
 state=${VM_STATE:-$out/vm}
 data=${DATA_IMG:-$out/data.img}
-https=${HTTPS_PORT:-8443}
+images=${IMAGES_IMG:-$out/images.img}
+guest_https=$("$top/scripts/config.sh" HTTPS_PORT)
+https=${HTTPS_FWD:-$guest_https}
 sshp=${SSH_PORT:-2222}
 pidf=$state/qemu.pid
 mon=$state/monitor.sock
@@ -88,18 +94,24 @@ start() {
 	mkdir -p "$state"
 	rm -f "$con" "$mon"
 	accel=$(pick_accel)
+	imgdrive=
+	[ "$images" = none ] || imgdrive="-drive file=$images,format=raw,if=virtio,readonly=on"
 	qemu-system-x86_64 -M q35 -accel "$accel" -m "${VM_MEM:-1024}" -smp 2 \
 		-nodefaults -display none -no-reboot -daemonize -pidfile "$pidf" \
 		-serial "file:$con" -monitor "unix:$mon,server,nowait" \
 		-kernel "$out/bzImage" -initrd "$out/initramfs.img" \
 		-append "console=ttyS0 quiet panic=-1" \
 		-drive "file=$data,format=raw,if=virtio" \
-		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$https-:443,hostfwd=tcp:127.0.0.1:$sshp-:22" \
+		$imgdrive \
+		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$https-:$guest_https,hostfwd=tcp:127.0.0.1:$sshp-:22" \
 		-device virtio-net-pci,netdev=n0 -device virtio-rng-pci
 	echo "vm: booting under $accel (pid $(cat "$pidf")), console log in $con"
-	wait_console 'hostd: ready' "${BOOT_TIMEOUT:-300}"
+	wait_console 'hostd: ready' "${BOOT_TIMEOUT:-900}"
 	grep 'hostd: ready' "$con"
-	echo "vm: ssh: make ssh (port $sshp); https: https://127.0.0.1:$https/"
+	login=$("$top/scripts/config.sh" LOGIN)
+	url=https://$login.42.fr
+	[ "$https" = 443 ] || url=$url:$https
+	echo "vm: ssh: make ssh (port $sshp); site: $url/ (with '127.0.0.1 $login.42.fr' in /etc/hosts)"
 }
 
 stop() {

@@ -41,6 +41,18 @@ done
 done
 chmod 600 etc/shadow
 
+# The stack, as scripts/stack.sh compiled it: plans, image configs and the
+# secrets (0400, root's only; containers see them as /run/secrets/<name>).
+# Its layers are on the images disk, not here.
+if [ -d "$out/stack/plans" ]; then
+	cp "$out"/stack/plans/*.plan etc/hostd/plans/
+	mkdir -p etc/hostd/secrets etc/hostd/images
+	chmod 700 etc/hostd/secrets
+	cp -p "$out"/stack/secrets/* etc/hostd/secrets/
+	chmod 400 etc/hostd/secrets/*
+	cp "$out"/stack/images/*.json etc/hostd/images/
+fi
+
 login=$("$top/scripts/config.sh" LOGIN)
 cat > etc/hostd/appliance.conf <<CONF
 # Written by scripts/initramfs.sh from stack/.env; read by hostd at boot.

@@ -14,7 +14,8 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 export OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
-export HTTPS_PORT="$(free_port)" SSH_PORT="$(free_port)"
+# hostd itself, without the stack (tests/e2e/stack.sh boots it with one).
+export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" IMAGES_IMG=none
 truncate -s 1G "$DATA_IMG"
 con=$work/console.log
 

@@ -107,8 +107,9 @@ test-build: $(OUT)/hostd $(OUT)/hostd-build ## The image builder and compose com
 
 test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh
+	tests/e2e/stack.sh
 
-bench: all ## Boot time vs Debian's kernel; container start vs crun and runc
+bench: all ## Boot and site time vs Debian's kernel; container start vs crun and runc; ports; builder
 	bench/boot
 	bench/runtime
 	bench/ports
@@ -117,7 +118,7 @@ bench: all ## Boot time vs Debian's kernel; container start vs crun and runc
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null
 	rm -rf $(OUT)/build $(OUT)/hostd $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/images.img $(OUT)/stack \
-		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
+		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/e2e-stack.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
 
 fclean: clean ## Also remove the data disk, the ssh key and everything in out/
 	rm -rf $(OUT)

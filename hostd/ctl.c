@@ -444,14 +444,17 @@ static int list_main(const char *path, int argc, char **argv)
 	return 0;
 }
 
-/* inspect, network inspect, volume inspect [--format TEMPLATE] NAME:
- * hostd's JSON array as is, or the template (Docker's syntax for fields,
- * {{json .X}}, or "json") applied to its one object. */
+/* inspect, network inspect, volume inspect [--format TEMPLATE] NAME...:
+ * hostd's JSON arrays joined into one, as Docker prints them, or the
+ * template (Docker's syntax for fields, {{json .X}}, or "json") applied to
+ * each object, one line each. An unknown name is reported and the others
+ * are still shown; the exit status is then 1, as Docker's. */
+#define INSPECT_MAX_NAMES 32
 static int inspect_main(const char *path, int argc, char **argv)
 {
 	static char out[REPLY_MAX];
-	int k = !strcmp(argv[1], "inspect") ? 2 : 3, status;
-	const char *fmt = NULL, *name = NULL;
+	int k = !strcmp(argv[1], "inspect") ? 2 : 3, status, rc = 0, nnames = 0, shown = 0;
+	const char *fmt = NULL, *names[INSPECT_MAX_NAMES];
 	char req[REQ_MAX];
 
 	for (; k < argc; k++) {
@@ -462,47 +465,69 @@ static int inspect_main(const char *path, int argc, char **argv)
 		else if (argv[k][0] == '-') {
 			fprintf(stderr, "hostctl: %s: unknown option '%s'\n", argv[1], argv[k]);
 			return 2;
-		} else if (name) {
-			fprintf(stderr, "hostctl: %s takes one name\n", argv[1]);
+		} else if (nnames == INSPECT_MAX_NAMES || strlen(argv[k]) > 200) {
+			fprintf(stderr, "hostctl: %s: at most %d names of at most 200 characters\n",
+				argv[1], INSPECT_MAX_NAMES);
 			return 2;
 		} else {
-			name = argv[k];
+			names[nnames++] = argv[k];
 		}
 	}
-	if (!name || strlen(name) > 200) {
-		fprintf(stderr, "usage: hostctl %s%s [--format TEMPLATE] NAME\n", argv[1],
-			k == 3 ? " inspect" : "");
+	if (!nnames) {
+		fprintf(stderr, "usage: hostctl %s%s [--format TEMPLATE] NAME...\n", argv[1],
+			strcmp(argv[1], "inspect") ? " inspect" : "");
 		return 2;
 	}
-	snprintf(req, sizeof(req), "%s%s %s\n", argv[1], !strcmp(argv[1], "inspect") ? "" :
-		 " inspect", name);
-	status = request(path, req, strlen(req));
-	if (status != 0) {
-		if (status > 0)
-			fprintf(stderr, "hostctl: %s", reply + 2);
-		return 1;
+	for (int i = 0; i < nnames; i++) {
+		snprintf(req, sizeof(req), "%s%s %s\n", argv[1],
+			 !strcmp(argv[1], "inspect") ? "" : " inspect", names[i]);
+		status = request(path, req, strlen(req));
+		if (status != 0) {
+			if (status > 0)
+				fprintf(stderr, "hostctl: %s", reply + 2);
+			if (status < 0)
+				return 1;
+			rc = 1;
+			continue;
+		}
+		if (fmt) {
+			if (jsonfmt_format(fmt, reply + 2, out, sizeof(out)) < 0) {
+				fprintf(stderr, "hostctl: %s\n", out);
+				return 2;
+			}
+			printf("%s\n", out);
+			continue;
+		}
+		/* "[{...}]\n" each: one array for all. */
+		{
+			char *body = reply + 2, *end = body + strlen(body);
+
+			while (end > body && (end[-1] == '\n' || end[-1] == ' '))
+				end--;
+			if (end - body < 2 || body[0] != '[' || end[-1] != ']') {
+				fputs(body, stdout);
+				continue;
+			}
+			printf("%s%.*s", shown ? ", " : "[", (int)(end - body - 2), body + 1);
+			shown++;
+		}
 	}
-	if (!fmt) {
-		fputs(reply + 2, stdout);
-		return 0;
-	}
-	if (jsonfmt_format(fmt, reply + 2, out, sizeof(out)) < 0) {
-		fprintf(stderr, "hostctl: %s\n", out);
-		return 2;
-	}
-	printf("%s\n", out);
-	return 0;
+	if (!fmt && shown)
+		printf("]\n");
+	else if (!fmt && !shown && rc)
+		printf("[]\n");
+	return rc;
 }
 
 int ctl_client_main(int argc, char **argv)
 {
 	static const char usage[] =
 		"usage: hostctl ps [-a] [-q] [--format F] | start NAME | stop NAME | restart NAME\n"
-		"               kill [-s SIGNAL] NAME | inspect [--format F] NAME\n"
+		"               kill [-s SIGNAL] NAME | inspect [--format F] NAME...\n"
 		"               logs [-f] [--tail N] NAME | exec [-i] [-t] NAME CMD...\n"
 		"               top NAME | stats [--no-stream] [--format F] | images [--format F]\n"
-		"               network ls [--format F] | network inspect [--format F] NAME\n"
-		"               volume ls [-q] [--format F] | volume inspect [--format F] NAME\n"
+		"               network ls [--format F] | network inspect [--format F] NAME...\n"
+		"               volume ls [-q] [--format F] | volume inspect [--format F] NAME...\n"
 		"  F: a Docker template ('{{.Names}} {{.Status}}', 'table {{.Names}}\\t{{.Image}}')"
 		" or json\n";
 	const char *path = getenv("HOSTD_SOCKET");

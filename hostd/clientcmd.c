@@ -379,9 +379,9 @@ static int tty_relay(pid_t child, int master, int sfd, int interactive)
 
 /* `exec -t`: the command on a terminal of its own in the container, ours
  * in raw mode (with -i) relaying to it, as `docker exec -it`. */
-static int exec_tty(pid_t target, char **argv, int interactive)
+static int exec_tty(pid_t target, char **argv, int interactive, const char *user)
 {
-	struct container_exec x = {.term = getenv("TERM")};
+	struct container_exec x = {.term = getenv("TERM"), .user = user};
 	sigset_t sigs, old;
 	int sv[2], master, sfd, rc;
 	pid_t child;
@@ -441,14 +441,20 @@ static int exec_tty(pid_t target, char **argv, int interactive)
 
 int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 {
+	static char user[256];
 	char pidtxt[16];
 	int i = 1, tty = 0, interactive = 0;
+	const char *user_opt = NULL;
 	pid_t target;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *o = argv[i];
 
-		if (!strcmp(o, "--tty")) {
+		if ((!strcmp(o, "-u") || !strcmp(o, "--user")) && i + 1 < argc) {
+			user_opt = argv[++i];
+		} else if (!strncmp(o, "--user=", 7)) {
+			user_opt = o + 7;
+		} else if (!strcmp(o, "--tty")) {
 			tty = 1;
 		} else if (!strcmp(o, "--interactive")) {
 			interactive = 1;
@@ -462,7 +468,7 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 	}
 	i++;	/* the container's name */
 	if (i >= argc) {
-		fprintf(stderr, "usage: hostctl exec [-i] [-t] NAME CMD [ARG...]\n");
+		fprintf(stderr, "usage: hostctl exec [-i] [-t] [-u USER] NAME CMD [ARG...]\n");
 		return 2;
 	}
 	if (jsonfmt_field(inspect_json, "Pid", pidtxt, sizeof(pidtxt)) < 0 ||
@@ -470,9 +476,29 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 		fprintf(stderr, "hostctl: the container is not running\n");
 		return 1;
 	}
+	/* Docker's rule: -u, else the container's configured user, else
+	 * root — not whatever PID 1 has since switched to (mariadbd runs as
+	 * mysql, yet `exec mariadb sh` is a root shell). */
+	if (user_opt)
+		snprintf(user, sizeof(user), "%s", user_opt);
+	else if (jsonfmt_field(inspect_json, "User", user, sizeof(user)) < 0 || !user[0])
+		snprintf(user, sizeof(user), "0");
 	if (tty)
-		return exec_tty(target, argv + i, interactive);
-	return container_exec_in(target, argv + i, "hostctl");
+		return exec_tty(target, argv + i, interactive, user);
+	{
+		struct container_exec x = {.tty_sock = -1, .user = user};
+		pid_t child = container_exec_start(target, argv + i, "hostctl", &x);
+		int status;
+
+		if (child < 0)
+			return 1;
+		while (waitpid(child, &status, 0) < 0)
+			if (errno != EINTR) {
+				fprintf(stderr, "hostctl: wait for %s: %s\n", argv[i], strerror(errno));
+				return 1;
+			}
+		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	}
 }
 
 /* ---- top -------------------------------------------------------------------- */

@@ -814,7 +814,21 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 
 	/* The container's user, environment, working directory and cgroup,
 	 * read before we leave the host's view. */
-	if (read_user(target, &u) < 0) {
+	if (x && x->user) {
+		static char pw[65536], gr[65536];
+		char uerr[256];
+		int havepw, havegr;
+
+		snprintf(path, sizeof(path), "/proc/%d/root/etc/passwd", (int)target);
+		havepw = read_file(path, pw, sizeof(pw)) >= 0;
+		snprintf(path, sizeof(path), "/proc/%d/root/etc/group", (int)target);
+		havegr = read_file(path, gr, sizeof(gr)) >= 0;
+		if (container_user_resolve(x->user, havepw ? pw : NULL, havegr ? gr : NULL, &u,
+					   uerr, sizeof(uerr)) < 0) {
+			fprintf(stderr, "%s: user %s: %s\n", prefix, x->user, uerr);
+			return -1;
+		}
+	} else if (read_user(target, &u) < 0) {
 		fprintf(stderr, "%s: read the user of pid %d from /proc/%d/status: %s\n", prefix,
 			(int)target, (int)target, strerror(errno));
 		return -1;

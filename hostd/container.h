@@ -108,6 +108,10 @@ struct container_exec {
 	 * NULL: PID 1's /proc/<pid>/environ, which a daemon that rewrites its
 	 * process title (nginx) may have overwritten. */
 	char *const *env;
+	/* A user spec (name or uid[:group]) resolved in the container's own
+	 * /etc/passwd and /etc/group, as `docker exec` uses the image's USER
+	 * or its -u; NULL: the ids PID 1 runs as now. */
+	const char *user;
 };
 
 /* container_exec_in's first half: join the container and start argv in

@@ -524,7 +524,7 @@ int ctl_client_main(int argc, char **argv)
 	static const char usage[] =
 		"usage: hostctl ps [-a] [-q] [--format F] | start NAME | stop NAME | restart NAME\n"
 		"               kill [-s SIGNAL] NAME | inspect [--format F] NAME...\n"
-		"               logs [-f] [--tail N] NAME | exec [-i] [-t] NAME CMD...\n"
+		"               logs [-f] [--tail N] NAME | exec [-i] [-t] [-u USER] NAME CMD...\n"
 		"               top NAME | stats [--no-stream] [--format F] | images [--format F]\n"
 		"               network ls [--format F] | network inspect [--format F] NAME...\n"
 		"               volume ls [-q] [--format F] | volume inspect [--format F] NAME...\n"
@@ -564,7 +564,7 @@ int ctl_client_main(int argc, char **argv)
 			name = argv[argc - 1];
 		else {
 			while (k < argc && argv[k][0] == '-')
-				k++;
+				k += (!strcmp(argv[k], "-u") || !strcmp(argv[k], "--user")) ? 2 : 1;
 			name = k < argc ? argv[k] : NULL;
 		}
 		if (argc < 3 || !name || name[0] == '-' || strlen(name) > 200) {

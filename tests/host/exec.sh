@@ -144,6 +144,8 @@ check "exec runs as the container's user, with its groups (root)" sh -c "test \"
 check "exec runs as the container's user (a name in the plan: user app)" sh -c "test \"\$('$hostd' ctl exec appbox id)\" = 'uid=1000(app) gid=1000(app) groups=50(staff)'"
 check "exec: the same user as PID 1" sh -c "test \"\$('$hostd' ctl exec appbox sh -c 'grep -E \"^(Uid|Gid|Groups):\" /proc/1/status')\" = \"\$('$hostd' ctl exec appbox sh -c 'grep -E \"^(Uid|Gid|Groups):\" /proc/self/status')\""
 check "exec: HOME from the container's passwd, as PID 1 got it" sh -c "test \"\$('$hostd' ctl exec box sh -c 'echo \$HOME')\" = /root && test \"\$('$hostd' ctl exec appbox sh -c 'echo \$HOME')\" = /home/app"
+check "exec -u 0 overrides the configured user" sh -c "test \"\$('$hostd' ctl exec -u 0 appbox id -u)\" = 0 && test \"\$('$hostd' ctl exec --user=app box id -un)\" = app"
+check "exec -u with an unknown user: one line naming it, status 1" sh -c "out=\$('$hostd' ctl exec -u nosuch box true 2>&1); test \$? = 1 && test \"\$out\" = 'hostctl: user nosuch: no such user in /etc/passwd'"
 check "exec -i passes stdin on, as before" sh -c "test \"\$(echo hello | '$hostd' ctl exec -i box cat)\" = hello"
 
 # -t without a terminal: one line, status 1, as Docker.

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clientcmd.h"
@@ -519,6 +520,35 @@ static int inspect_main(const char *path, int argc, char **argv)
 	return rc;
 }
 
+/* After stop (restart): wait until the container is down (up again),
+ * polling its state, bounded by WAIT_SETTLED_MS. Returns 0, or 1 with a
+ * line saying what it is doing instead. */
+#define WAIT_SETTLED_MS 120000
+static int wait_settled(const char *path, const char *name, int up)
+{
+	static char st[256];
+	char req[REQ_MAX];
+	int n = snprintf(req, sizeof(req), "inspect %s\n", name);
+
+	for (long long waited = 0;; waited += 100) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+
+		if (request(path, req, (size_t)n) != 0 ||
+		    jsonfmt_format("{{.State.Status}}", reply + 2, st, sizeof(st)) < 0)
+			return 1;
+		if (up ? strcmp(st, "restarting") && strcmp(st, "stopping") &&
+			 strcmp(st, "starting") && strcmp(st, "created")
+		       : strcmp(st, "running") && strcmp(st, "stopping"))
+			return up && strcmp(st, "running") ? 1 : 0;
+		if (waited >= WAIT_SETTLED_MS) {
+			fprintf(stderr, "hostctl: %s is still %s after %d s\n", name, st,
+				WAIT_SETTLED_MS / 1000);
+			return 1;
+		}
+		nanosleep(&ts, NULL);
+	}
+}
+
 int ctl_client_main(int argc, char **argv)
 {
 	static const char usage[] =
@@ -605,9 +635,13 @@ int ctl_client_main(int argc, char **argv)
 	status = request(path, req, n);
 	if (status < 0)
 		return 1;
-	if (status)
+	if (status) {
 		fprintf(stderr, "hostctl: %s", reply + 2);
-	else
-		fputs(reply + 2, stdout);
-	return status;
+		return status;
+	}
+	fputs(reply + 2, stdout);
+	/* Like docker stop and restart, return once it is done. */
+	if (argc == 3 && (!strcmp(argv[1], "stop") || !strcmp(argv[1], "restart")))
+		return wait_settled(path, argv[2], !strcmp(argv[1], "restart"));
+	return 0;
 }

@@ -77,8 +77,8 @@ check "the ready line says all 3 services are up" grep -q 'hostd: ready .* stack
 check "the site answers 200 at $url/" test "$(code /)" = 200
 
 echo "== TLS: 1.2 and 1.3 only, a certificate for $domain"
-check "TLS 1.2 handshake accepted" sh -c "openssl s_client -connect 127.0.0.1:$HTTPS_FWD -servername $domain -tls1_2 </dev/null 2>&1 | grep -Eq 'Protocol *: TLSv1.2'"
-check "TLS 1.3 handshake accepted" sh -c "openssl s_client -connect 127.0.0.1:$HTTPS_FWD -servername $domain -tls1_3 </dev/null 2>&1 | grep -Eq 'Protocol *: TLSv1.3'"
+check "TLS 1.2 handshake accepted" sh -c "openssl s_client -connect 127.0.0.1:$HTTPS_FWD -servername $domain -tls1_2 </dev/null 2>&1 | grep -Eq 'New, TLSv1.2, Cipher is|Protocol *: TLSv1.2'"
+check "TLS 1.3 handshake accepted" sh -c "openssl s_client -connect 127.0.0.1:$HTTPS_FWD -servername $domain -tls1_3 </dev/null 2>&1 | grep -Eq 'New, TLSv1.3, Cipher is|Protocol *: TLSv1.3'"
 # An OpenSSL 3 client refuses TLS 1.0/1.1 by itself: at security level 0
 # it offers them, and a control server on loopback shows it really does,
 # so the appliance's refusal is the server's.

@@ -39,8 +39,9 @@ else
 	first=0
 fi
 
-# Accounts, every start: root only with its password (no unix_socket
-# login, no anonymous or remote root), the WordPress user on its database,
+# Accounts, every start: root only with its password, over the socket
+# and over loopback TCP alike (no unix_socket login, no anonymous or
+# remote root), the WordPress user on its database,
 # and mysql@localhost, with no privilege, for the OS user mysql over the
 # local socket only: the health check's "mariadb-admin ping" runs as that
 # user and so logs in without a password and without an "Access denied".
@@ -50,6 +51,8 @@ FLUSH PRIVILEGES;
 DELETE FROM mysql.global_priv WHERE User = '';
 DELETE FROM mysql.global_priv WHERE User = 'root' AND Host NOT IN ('localhost', '127.0.0.1', '::1');
 ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('$root_pw');
+ALTER USER IF EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$root_pw';
+ALTER USER IF EXISTS 'root'@'::1' IDENTIFIED BY '$root_pw';
 CREATE DATABASE IF NOT EXISTS \`$MYSQL_DATABASE\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
 CREATE USER IF NOT EXISTS '$MYSQL_USER'@'%' IDENTIFIED BY '$user_pw';
 ALTER USER '$MYSQL_USER'@'%' IDENTIFIED BY '$user_pw';

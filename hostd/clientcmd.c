@@ -379,9 +379,10 @@ static int tty_relay(pid_t child, int master, int sfd, int interactive)
 
 /* `exec -t`: the command on a terminal of its own in the container, ours
  * in raw mode (with -i) relaying to it, as `docker exec -it`. */
-static int exec_tty(pid_t target, char **argv, int interactive, const char *user)
+static int exec_tty(pid_t target, char **argv, int interactive, const char *user,
+		    char **env)
 {
-	struct container_exec x = {.term = getenv("TERM"), .user = user};
+	struct container_exec x = {.term = getenv("TERM"), .user = user, .env = env};
 	sigset_t sigs, old;
 	int sv[2], master, sfd, rc;
 	pid_t child;
@@ -441,7 +442,8 @@ static int exec_tty(pid_t target, char **argv, int interactive, const char *user
 
 int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 {
-	static char user[256];
+	static char user[256], envbuf[65536];
+	static char *env[256];
 	char pidtxt[16];
 	int i = 1, tty = 0, interactive = 0;
 	const char *user_opt = NULL;
@@ -479,14 +481,20 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 	/* Docker's rule: -u, else the container's configured user, else
 	 * root — not whatever PID 1 has since switched to (mariadbd runs as
 	 * mysql, yet `exec mariadb sh` is a root shell). */
+	/* The configured environment, as docker exec gives it (PID 1's
+	 * /proc/PID/environ may have been overwritten, as nginx's is). */
+	if (jsonfmt_strings(inspect_json, "Env", envbuf, sizeof(envbuf), env, 256) < 0) {
+		fprintf(stderr, "hostctl: exec: the container's environment is not in its inspect\n");
+		return 1;
+	}
 	if (user_opt)
 		snprintf(user, sizeof(user), "%s", user_opt);
 	else if (jsonfmt_field(inspect_json, "User", user, sizeof(user)) < 0 || !user[0])
 		snprintf(user, sizeof(user), "0");
 	if (tty)
-		return exec_tty(target, argv + i, interactive, user);
+		return exec_tty(target, argv + i, interactive, user, env);
 	{
-		struct container_exec x = {.tty_sock = -1, .user = user};
+		struct container_exec x = {.tty_sock = -1, .user = user, .env = env};
 		pid_t child = container_exec_start(target, argv + i, "hostctl", &x);
 		int status;
 

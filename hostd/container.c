@@ -834,11 +834,19 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 		return -1;
 	}
 	if (x && x->env) {
-		int k = 0;
+		static char home[sizeof(u.home) + 8];
+		int k = 0, has_home = 0;
 
-		while (x->env[k] && k < 254) {
+		while (x->env[k] && k < 253) {
+			has_home |= !strncmp(x->env[k], "HOME=", 5);
 			env[k] = x->env[k];
 			k++;
+		}
+		/* HOME as start gives it (env_with_home), for this user. */
+		if (!has_home) {
+			snprintf(home, sizeof(home), "HOME=%s",
+				 u.home[0] ? u.home : u.uid ? "/" : "/root");
+			env[k++] = home;
 		}
 		env[k] = NULL;
 	} else if (read_env(target, envbuf, sizeof(envbuf), env, 254) < 0) {

@@ -172,6 +172,32 @@ int jsonfmt_field(const char *json, const char *key, char *out, size_t len)
 	return p ? copy_value(p, 0, out, len) : -1;
 }
 
+int jsonfmt_strings(const char *json, const char *key, char *buf, size_t len,
+		    char **out, int max)
+{
+	const char *p = find_key(json, key), *end;
+	size_t used = 0;
+	int n = 0;
+
+	if (!p || *p != '[' || max < 1 || !(end = value_end(p)))
+		return -1;
+	for (p++; p < end;) {
+		const char *e;
+
+		p += strspn(p, " ,\n");
+		if (*p == ']')
+			break;
+		if (*p != '"' || n + 1 >= max || !(e = value_end(p)) ||
+		    copy_value(p, 0, buf + used, len - used) < 0)
+			return -1;
+		out[n++] = buf + used;
+		used += strlen(buf + used) + 1;
+		p = e;
+	}
+	out[n] = NULL;
+	return n;
+}
+
 /* Follow a dotted path (".State.Health.Status") through the JSON, each
  * key after the previous one; "." alone is the whole object. */
 static int json_path(const char *json, const char *path, int raw, char *out, size_t len)

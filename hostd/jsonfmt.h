@@ -22,6 +22,12 @@ void jb_str(struct jbuf *b, const char *s);
 /* The value of the first "key": in a JSON text: a string unescaped and
  * without its quotes, anything else as written. Returns 0 or -1. */
 int jsonfmt_field(const char *json, const char *key, char *out, size_t len);
+/* The strings of the array that is the first "key"'s value, unescaped,
+ * NUL-separated in buf, pointed to from out (NULL-terminated, at most
+ * max - 1). Returns their count, or -1 (no such array, not all strings,
+ * too many or too long). */
+int jsonfmt_strings(const char *json, const char *key, char *buf, size_t len,
+		    char **out, int max);
 /* Expand a Docker-style template ("{{.State.Pid}}", "{{json .}}",
  * "{{json .Mounts}}", with text around them; "json" alone is "{{json .}}")
  * against one object. Returns 0, or -1 with the reason in out for a

@@ -155,6 +155,7 @@ for s in nginx:nginx wordpress:php-fpm8.2 mariadb:mariadbd; do
 	check "PID 1 of $svc is $exe itself" on_vm "p=\$(hostctl inspect --format '{{.State.Pid}}' $svc); test \"\$(cat /proc/\$p/comm)\" = $exe && test \"\$(hostctl exec $svc cat /proc/1/comm)\" = $exe"
 done
 check "hostctl exec runs as the image's user (root), not as mariadbd's mysql" on_vm "test \"\$(hostctl exec mariadb id -un)\" = root && test \"\$(hostctl exec mariadb sh -c 'grep ^Uid: /proc/1/status' | awk '{print \$2}')\" != 0"
+check "hostctl exec has the configured environment (nginx rewrites its own)" on_vm "hostctl exec nginx env | grep -qx DOMAIN_NAME=$domain"
 for s in wordpress mariadb; do
 	check "no nginx in the $s container" on_vm "hostctl exec $s sh -c '! command -v nginx && ! test -e /usr/sbin/nginx && ! test -d /etc/nginx'"
 done

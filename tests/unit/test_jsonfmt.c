@@ -17,6 +17,18 @@ void test_jsonfmt(void)
 	CHECK(jsonfmt_field(obj, "Pid", out, sizeof(out)) == 0 && !strcmp(out, "4242"));
 	CHECK(jsonfmt_field(obj, "Image", out, sizeof(out)) == 0 && !strcmp(out, "db:1.0"));
 	CHECK(jsonfmt_field(obj, "Nope", out, sizeof(out)) < 0);
+	{
+		char *v[4];
+		const char *j = "{\"Config\": {\"Env\": [\"A=1\", \"Q=say \\\"hi\\\"\", \"E=\"], \"X\": 1}}";
+
+		CHECK(jsonfmt_strings(j, "Env", out, sizeof(out), v, 4) == 3);
+		CHECK(!strcmp(v[0], "A=1") && !strcmp(v[1], "Q=say \"hi\"") && !strcmp(v[2], "E=") && !v[3]);
+		CHECK(jsonfmt_strings(j, "Env", out, sizeof(out), v, 3) < 0);	/* too many */
+		CHECK(jsonfmt_strings(j, "X", out, sizeof(out), v, 4) < 0);	/* not an array */
+		CHECK(jsonfmt_strings("{\"Env\": []}", "Env", out, sizeof(out), v, 4) == 0 && !v[0]);
+		CHECK(jsonfmt_strings("{\"Env\": [1, 2]}", "Env", out, sizeof(out), v, 4) < 0);
+		CHECK(jsonfmt_strings(j, "Env", out, 5, v, 4) < 0);	/* too long */
+	}
 	CHECK(jsonfmt_format("{{.State.Pid}}", obj, out, sizeof(out)) == 0 && !strcmp(out, "4242"));
 	CHECK(jsonfmt_format("{{.State.Status}}", obj, out, sizeof(out)) == 0 &&
 	      !strcmp(out, "running"));

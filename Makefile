@@ -25,9 +25,9 @@ PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/poli
               $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
-.PHONY: all deps run down ssh test test-unit test-compose test-build test-e2e bench clean fclean re help
+.PHONY: all image deps run down ssh test test-unit test-compose test-build test-e2e bench clean fclean re help
 
-all: $(OUT)/bzImage $(OUT)/images.img $(OUT)/initramfs.img $(OUT)/data.img ## Build everything into out/
+all: $(OUT)/bzImage $(OUT)/images.img $(OUT)/initramfs.img $(OUT)/data.img $(OUT)/inception.img ## Build everything into out/
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t14
@@ -64,6 +64,15 @@ $(OUT)/images.img: $(OUT)/hostd $(OUT)/hostd-build scripts/stack.sh scripts/conf
 $(OUT)/initramfs.img: $(OUT)/hostd $(OUT)/images.img scripts/initramfs.sh scripts/config.sh \
 		initramfs/binaries $(shell find initramfs -type f)
 	scripts/initramfs.sh $(OUT)
+
+# The disk to hand over: boots by itself (BIOS), partitions found by label;
+# a rebuild keeps its data partition. `make image` adds the formats.
+$(OUT)/inception.img: $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/images.img scripts/disk.sh
+	scripts/disk.sh $(OUT)
+
+image: $(OUT)/inception.ova ## The bootable disk and its qcow2, VMDK, VDI and OVA exports
+$(OUT)/inception.ova: $(OUT)/inception.img scripts/export.sh scripts/config.sh
+	scripts/export.sh $(OUT)
 
 $(OUT)/data.img: | $(OUT)/.deps
 	truncate -s 4G $@
@@ -105,9 +114,10 @@ test-host: $(OUT)/hostd $(OUT)/payload ## Real containers, `hostd run` and `host
 test-build: $(OUT)/hostd $(OUT)/hostd-build ## The image builder and compose compiler on a small stack (root, apt)
 	tests/build/build.sh
 
-test-e2e: all $(OUT)/payload ## Boot the image under QEMU and check it from outside
+test-e2e: all $(OUT)/inception.ova $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh
 	tests/e2e/stack.sh
+	tests/e2e/disk.sh
 
 bench: all ## Boot and site time vs Debian's kernel; container start vs crun and runc; ports; builder
 	bench/boot
@@ -118,7 +128,8 @@ bench: all ## Boot and site time vs Debian's kernel; container start vs crun and
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null
 	rm -rf $(OUT)/build $(OUT)/hostd $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/images.img $(OUT)/stack \
-		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/e2e-stack.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
+		$(OUT)/inception.qcow2 $(OUT)/inception.vmdk $(OUT)/inception.vdi $(OUT)/inception.ova $(OUT)/inception.ovf \
+		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/e2e-stack.* $(OUT)/e2e-disk.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
 
 fclean: clean ## Also remove the data disk, the ssh key and everything in out/
 	rm -rf $(OUT)

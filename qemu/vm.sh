@@ -5,9 +5,12 @@
 # forwarded ports on 127.0.0.1 reach it.
 #   OUT        build outputs (default: out/ next to this script's parent)
 #   VM_STATE   pid file, monitor socket and console log (default: $OUT/vm)
-#   DATA_IMG   the data disk (default: $OUT/data.img)
-#   IMAGES_IMG the stack's layers (default: $OUT/images.img; "none": no
-#              images disk, so no stack: hostd-only tests)
+#   BOOT       disk (default): boot $OUT/inception.img by itself, the disk
+#              handed over (its data partition holds the site's data);
+#              kernel: -kernel/-initrd with separate disks, for the tests:
+#   DATA_IMG   the data disk (BOOT=kernel; default: $OUT/data.img)
+#   IMAGES_IMG the stack's layers (BOOT=kernel; default: $OUT/images.img;
+#              "none": no images disk, so no stack: hostd-only tests)
 #   HTTPS_FWD  host port forwarded to the guest's published https port
 #              (HTTPS_PORT in stack/.env); default: that same port
 #   SSH_PORT   host port forwarded to the guest's ssh (default 2222)
@@ -96,13 +99,25 @@ start() {
 	accel=$(pick_accel)
 	imgdrive=
 	[ "$images" = none ] || imgdrive="-drive file=$images,format=raw,if=virtio,readonly=on"
+	case ${BOOT:-disk} in
+	disk)
+		# The VM's ssh host keys live on its data partition: a new
+		# disk is a new identity, so forget the old one.
+		p2=$(sfdisk -d "$out/inception.img" 2>/dev/null | sed -n 's/.*img2 : start= *\([0-9]*\),.*/\1/p')
+		id=$(blkid -p -O $((${p2:-0} * 512)) -s UUID -o value "$out/inception.img" 2>/dev/null || true)
+		if [ "$id" != "$(cat "$state/disk-id" 2>/dev/null)" ]; then
+			rm -f "$state/known_hosts"
+			echo "$id" >"$state/disk-id"
+		fi
+		set -- -drive "file=$out/inception.img,format=raw,if=virtio" ;;
+	kernel) set -- -kernel "$out/bzImage" -initrd "$out/initramfs.img" \
+		-append "console=ttyS0 quiet panic=-1" \
+		-drive "file=$data,format=raw,if=virtio" $imgdrive ;;
+	*) echo "vm: BOOT must be disk or kernel, not '$BOOT'" >&2; exit 2 ;;
+	esac
 	qemu-system-x86_64 -M q35 -accel "$accel" -m "${VM_MEM:-1024}" -smp 2 \
 		-nodefaults -display none -no-reboot -daemonize -pidfile "$pidf" \
-		-serial "file:$con" -monitor "unix:$mon,server,nowait" \
-		-kernel "$out/bzImage" -initrd "$out/initramfs.img" \
-		-append "console=ttyS0 quiet panic=-1" \
-		-drive "file=$data,format=raw,if=virtio" \
-		$imgdrive \
+		-serial "file:$con" -monitor "unix:$mon,server,nowait" "$@" \
 		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$https-:$guest_https,hostfwd=tcp:127.0.0.1:$sshp-:22" \
 		-device virtio-net-pci,netdev=n0 -device virtio-rng-pci
 	echo "vm: booting under $accel (pid $(cat "$pidf")), console log in $con"

@@ -13,7 +13,7 @@ login=$("$top/scripts/config.sh" LOGIN)
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-export OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
+export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
 # hostd itself, without the stack (tests/e2e/stack.sh boots it with one).
 export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" IMAGES_IMG=none
 truncate -s 1G "$DATA_IMG"

@@ -24,7 +24,7 @@ secrets=$top/secrets
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-export OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
+export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
 export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)"
 truncate -s 2G "$DATA_IMG"
 con=$work/console.log

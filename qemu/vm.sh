@@ -35,11 +35,24 @@ running() { [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; }
 monitor() {
 	python3 - "$mon" "$1" <<'PY'
 import socket, sys, time
+# The banner before the command, its echo after: a command on a
+# connection closed at once can be lost.
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
-s.settimeout(2)
+s.settimeout(10)
+def until(word):
+    got, deadline = b"", time.time() + 10
+    while word not in got and time.time() < deadline:
+        try:
+            more = s.recv(4096)
+        except socket.timeout:
+            return
+        if not more:
+            return
+        got += more
+until(b"(qemu)")
 s.sendall(sys.argv[2].encode() + b"\n")
-time.sleep(0.2)
+until(sys.argv[2].split()[0].encode())
 PY
 }
 

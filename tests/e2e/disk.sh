@@ -57,24 +57,9 @@ on_vm() {
 }
 code() { curl -sk --max-time 60 --connect-to "$domain:$port:127.0.0.1:$fwd" -o /dev/null -w '%{http_code}' "$url/"; }
 power_off() { # ACPI power button through QEMU's monitor; QEMU must exit
-	# Wait for the monitor's banner before the command and for its echo
-	# after: a command on a connection closed at once can be lost.
-	python3 - "$work/monitor.sock" <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.settimeout(10)
-def until(word):
-    got, deadline = b"", time.time() + 10
-    while word not in got and time.time() < deadline:
-        more = s.recv(4096)
-        if not more:
-            return
-        got += more
-until(b"(qemu)")
-s.sendall(b"system_powerdown\n")
-until(b"system_powerdown")
-PY
+	# $work has qemu/vm.sh's layout (qemu.pid, monitor.sock): its monitor
+	# command talks to this QEMU.
+	VM_STATE=$work "$top/qemu/vm.sh" monitor system_powerdown
 	pid=$(cat "$work/qemu.pid")
 	deadline=$(($(date +%s) + 90))
 	while kill -0 "$pid" 2>/dev/null; do

@@ -189,7 +189,7 @@ mv "$con" "$work/console.1.log"
 t0=$(date +%s)
 if vm start >/dev/null; then ok "boot 2 reaches ready in $(($(date +%s) - t0)) s"; else bad "boot 2 reaches ready"; tail -n 20 "$con"; fi
 check "MariaDB was not initialised again, and no 'Access denied'" on_vm "grep -q 'already initialised' /run/hostd/logs/mariadb.log && ! grep -q 'empty data directory' /run/hostd/logs/mariadb.log && ! grep -q 'Access denied' /run/hostd/logs/mariadb.log"
-check "WordPress was not installed again" on_vm "grep -q 'already installed' /run/hostd/logs/wordpress.log && ! grep -Eq 'empty site volume|wp-install: installed' /run/hostd/logs/wordpress.log"
+check "WordPress was not installed again" on_vm "grep -q 'already installed' /run/hostd/logs/wordpress.log && ! grep -Eq 'empty site volume|copying WordPress|wp-install: installed' /run/hostd/logs/wordpress.log"
 check "the comment is still on the post" wp has-text '/?p=1' "$comment"
 check "the page edit is still on the site" wp has-text '/?page_id=2' "$edit"
 check "both users are still there" sh -c "python3 '$top/tests/e2e/wpflows.py' --url '$url' --connect 127.0.0.1:$HTTPS_FWD users '$secrets/wp_admin_password.txt' | cmp -s - '$work/users'"

@@ -16,10 +16,20 @@ secret() {
 MYSQL_PASSWORD=$(secret db_password)
 export MYSQL_PASSWORD
 
-if [ ! -f "$site/wp-includes/version.php" ]; then
-	say "empty site volume: copying WordPress into $site"
+# The copy is complete only once the marker is written, after a sync: a
+# power cut in the middle (or before the page cache reached the disk)
+# means copying again on the next start, not a site of empty files.
+if [ ! -f "$site/.inception-copied" ]; then
+	if [ -f "$site/wp-includes/version.php" ]; then
+		say "site volume without its copy marker: copying WordPress's files again"
+	else
+		say "empty site volume: copying WordPress into $site"
+	fi
 	cp -a /usr/src/wordpress/. "$site/"
 	chown -R www-data:www-data "$site"
+	sync
+	touch "$site/.inception-copied"
+	sync
 fi
 install -o root -g www-data -m 0644 /usr/src/wordpress/wp-config.php "$site/wp-config.php"
 if [ ! -s "$site/wp-salts.php" ]; then
@@ -30,6 +40,7 @@ if [ ! -s "$site/wp-salts.php" ]; then
 	chown root:www-data "$site/wp-salts.php.new"
 	chmod 0640 "$site/wp-salts.php.new"
 	mv "$site/wp-salts.php.new" "$site/wp-salts.php"
+	sync
 fi
 
 WP_ADMIN_PASSWORD=$(secret wp_admin_password) \

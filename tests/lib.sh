@@ -16,3 +16,7 @@ summary() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
 }
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}

@@ -10,16 +10,13 @@ out=$top/out
 work=$(mktemp -d "$out/e2e.XXXXXX")
 login=$("$top/scripts/config.sh" LOGIN)
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$top/tests/lib.sh"
 export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
 # hostd itself, without the stack (tests/e2e/stack.sh boots it with one).
 export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" IMAGES_IMG=none
 truncate -s 1G "$DATA_IMG"
 con=$work/console.log
 
-. "$top/tests/lib.sh"
 vm() { "$top/qemu/vm.sh" "$@"; }
 on_vm() { "$top/qemu/vm.sh" ssh "$@"; }
 cleanup() {

@@ -19,9 +19,6 @@ url=https://$domain
 [ "$port" = 443 ] || url=$url:$port
 . "$top/tests/lib.sh"
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 fwd=$(free_port)
 sshp=$(free_port)
 disk=$work/inception.img

@@ -21,15 +21,12 @@ db=$("$top/scripts/config.sh" MYSQL_DATABASE)
 domain=$login.42.fr
 secrets=$top/secrets
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$top/tests/lib.sh"
 export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
 export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)"
 truncate -s 2G "$DATA_IMG"
 con=$work/console.log
 
-. "$top/tests/lib.sh"
 vm() { "$top/qemu/vm.sh" "$@"; }
 on_vm() { "$top/qemu/vm.sh" ssh "$@"; }
 cleanup() {

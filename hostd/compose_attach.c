@@ -27,6 +27,33 @@ static int port_number(struct ctx *x, yaml_node_t *n, const char *w, const char 
 	return 0;
 }
 
+/* The most ports one range may name: hostd's proxy listens on each. */
+#define MAX_PORT_SPAN 32
+
+/* "PORT" or "LOW-HIGH" (the short syntax's ranges): the first port and how
+ * many. s is modified (the '-' cut). */
+static int port_span(struct ctx *x, yaml_node_t *n, const char *w, const char *whole, char *s,
+		     unsigned short *lo, int *count)
+{
+	char *dash = strchr(s, '-');
+	unsigned short hi;
+
+	*count = 1;
+	if (!dash)
+		return port_number(x, n, w, whole, s, lo);
+	*dash = '\0';
+	if (port_number(x, n, w, whole, s, lo) < 0 || port_number(x, n, w, whole, dash + 1, &hi) < 0)
+		return -1;
+	if (hi < *lo)
+		return fail(x, n, "%s: '%s': the range %s-%s ends before it starts", w, whole, s,
+			    dash + 1);
+	if (hi - *lo + 1 > MAX_PORT_SPAN)
+		return fail(x, n, "%s: '%s': a range may hold at most %d ports, not %d", w, whole,
+			    MAX_PORT_SPAN, hi - *lo + 1);
+	*count = hi - *lo + 1;
+	return 0;
+}
+
 static int protocol(struct ctx *x, yaml_node_t *n, const char *w, const char *whole,
 		    const char *proto, int *udp)
 {
@@ -57,12 +84,17 @@ static int unpublished(struct ctx *x, yaml_node_t *n, const char *w, const char 
 					       w, whole));
 }
 
-/* "[[HOST_IP:]PUBLISHED:]TARGET[/PROTOCOL]" */
-static int port_short(struct ctx *x, yaml_node_t *n, const char *w, struct compose_port *p)
+/* "[[HOST_IP:]PUBLISHED:]TARGET[/PROTOCOL]", each port also as a range
+ * LOW-HIGH (the host range as long as the container's: Compose's other
+ * form, a host range for one container port, picks a free port at random,
+ * which hostd does not). *span: how many ports, from p->published and
+ * p->target up. */
+static int port_short(struct ctx *x, yaml_node_t *n, const char *w, struct compose_port *p,
+		      int *span)
 {
 	const char *s, *last;
 	char *buf, *slash, *c1, *c2;
-	int colons = 0;
+	int colons = 0, hspan;
 
 	if (str(x, n, w, &s) < 0 || !(buf = sdup(x, s)))
 		return -1;
@@ -83,9 +115,9 @@ static int port_short(struct ctx *x, yaml_node_t *n, const char *w, struct compo
 	if (buf[0] == '[' || colons > 2)
 		return fail(x, n, "%s: '%s': IPv6 host addresses are not supported", w, s);
 	if (!(c2 = strrchr(buf, ':')))
-		return port_number(x, n, w, s, buf, &p->target) < 0 ? -1 : unpublished(x, n, w, s);
+		return port_span(x, n, w, s, buf, &p->target, span) < 0 ? -1 : unpublished(x, n, w, s);
 	*c2 = '\0';
-	if (port_number(x, n, w, s, c2 + 1, &p->target) < 0)
+	if (port_span(x, n, w, s, c2 + 1, &p->target, span) < 0)
 		return -1;
 	if ((c1 = strrchr(buf, ':'))) {
 		*c1 = '\0';
@@ -94,9 +126,17 @@ static int port_short(struct ctx *x, yaml_node_t *n, const char *w, struct compo
 		if (!c1[1])
 			return fail(x, n, "%s: '%s': give the host port (hostd does not pick random "
 				    "host ports)", w, s);
-		return port_number(x, n, w, s, c1 + 1, &p->published);
+		buf = c1 + 1;
 	}
-	return port_number(x, n, w, s, buf, &p->published);
+	if (port_span(x, n, w, s, buf, &p->published, &hspan) < 0)
+		return -1;
+	if (hspan != *span)
+		return fail(x, n, "%s: '%s': the host range has %d ports and the container range %d "
+			    "(hostd publishes ranges port by port; it does not pick random host "
+			    "ports)", w, s, hspan, *span);
+	if (p->published + *span - 1 > 65535)
+		return fail(x, n, "%s: '%s': the range passes port 65535", w, s);
+	return 0;
 }
 
 static int port_long(struct ctx *x, yaml_node_t *n, const char *w, struct compose_port *p)
@@ -141,26 +181,48 @@ static int port_long(struct ctx *x, yaml_node_t *n, const char *w, struct compos
 
 int compose_ports(struct ctx *x, yaml_node_t *n, const char *w, struct compose_service *s)
 {
+	int cap;
+
 	if (!is_seq(n))
 		return fail(x, n, "%s: expected a list, not %s", w, kind_name(n));
-	if (!(s->ports = alloc(x, sizeof(*s->ports) * ((size_t)seq_len(n) + 1))))
+	cap = seq_len(n) + 1;
+	if (!(s->ports = alloc(x, sizeof(*s->ports) * (size_t)cap)))
 		return -1;
 	for (int i = 0; i < seq_len(n); i++) {
 		yaml_node_t *e = seq_at(x, n, i);
-		struct compose_port *p = &s->ports[s->nports++];
+		struct compose_port one = { .line = line_of(e) };
+		int span = 1;
 
-		p->line = line_of(e);
-		if ((is_map(e) ? port_long(x, e, w, p) : port_short(x, e, w, p)) < 0)
+		if ((is_map(e) ? port_long(x, e, w, &one) : port_short(x, e, w, &one, &span)) < 0)
 			return -1;
-		for (int j = 0; j < i; j++) {
-			const struct compose_port *q = &s->ports[j];
+		if (s->nports + span + 1 > cap) {	/* a range: room for its ports */
+			struct compose_port *more;
 
-			if (p->published && q->published == p->published && q->udp == p->udp &&
-			    same_address(q->host_ip, p->host_ip))
-				return fail(x, e, "%s: host port %u/%s is published twice", w, p->published,
-					    p->udp ? "udp" : "tcp");
-			if (!p->published && !q->published && q->target == p->target && q->udp == p->udp)
-				return fail(x, e, "%s: port %u is listed twice", w, p->target);
+			cap = s->nports + span + seq_len(n) - i + 1;
+			if (!(more = alloc(x, sizeof(*more) * (size_t)cap)))
+				return -1;
+			memcpy(more, s->ports, sizeof(*more) * (size_t)s->nports);
+			s->ports = more;
+		}
+		for (int k = 0; k < span; k++) {
+			struct compose_port *p = &s->ports[s->nports];
+
+			*p = one;
+			p->target = (unsigned short)(one.target + k);
+			if (one.published)
+				p->published = (unsigned short)(one.published + k);
+			for (int j = 0; j < s->nports; j++) {
+				const struct compose_port *q = &s->ports[j];
+
+				if (p->published && q->published == p->published && q->udp == p->udp &&
+				    same_address(q->host_ip, p->host_ip))
+					return fail(x, e, "%s: host port %u/%s is published twice", w,
+						    p->published, p->udp ? "udp" : "tcp");
+				if (!p->published && !q->published && q->target == p->target &&
+				    q->udp == p->udp)
+					return fail(x, e, "%s: port %u is listed twice", w, p->target);
+			}
+			s->nports++;
 		}
 	}
 	return 0;

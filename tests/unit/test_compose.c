@@ -305,12 +305,24 @@ static void ports(void)
 	CHECK(port_is(port(s, 6), NULL, 8125, 8125, 1));
 	CHECK(port_is(port(s, 7), NULL, 0, 3000, 0));
 	/* Compose would publish these on random host ports; hostd says so. */
-	CHECK(c.nwarnings == 3);
-	CHECK(c.nwarnings == 3 && !strcmp(c.warnings[0], VALID "ports.yml:9: services.web.ports: '9000' "
+	CHECK(c.nwarnings == 4);
+	CHECK(c.nwarnings == 4 && !strcmp(c.warnings[0], VALID "ports.yml:9: services.web.ports: '9000' "
 					  "has no host port: Compose would publish it on a random host "
 					  "port, hostd only exposes it (write HOST:CONTAINER to publish it)"));
-	CHECK(c.nwarnings == 3 && !strncmp(c.warnings[2], third, strlen(third)));
+	CHECK(c.nwarnings == 4 && !strncmp(c.warnings[2], third, strlen(third)));
 	CHECK(s->nexpose == 3 && s->expose[0] == 3306 && s->expose[1] == 9002 && s->expose[2] == 6379);
+	/* Ranges: one entry per port, host and container ports side by side. */
+	CHECK((s = svc("ftp")) != NULL);
+	if (!s)
+		return;
+	CHECK(s->nports == 8);
+	CHECK(port_is(port(s, 0), NULL, 21, 21, 0));
+	CHECK(port_is(port(s, 1), NULL, 21000, 21100, 0) && s->ports[1].line == 27);
+	CHECK(port_is(port(s, 3), NULL, 21002, 21102, 0) && s->ports[3].line == 27);
+	CHECK(port_is(port(s, 4), "127.0.0.1", 4000, 4000, 1));
+	CHECK(port_is(port(s, 5), "127.0.0.1", 4001, 4001, 1));
+	CHECK(port_is(port(s, 6), NULL, 0, 7000, 0) && port_is(port(s, 7), NULL, 0, 7001, 0));
+	CHECK(c.nwarnings == 4 && strstr(c.warnings[3], "'7000-7001' has no host port"));
 }
 
 static void volumes(void)
@@ -764,8 +776,20 @@ static const struct bad bad[] = {
 
 	/* ports and expose */
 	{ SVC "    ports: \"80:80\"\n", T "4: services.web.ports: expected a list, not a scalar" },
-	{ SVC "    ports: [\"8000-8001:80\"]\n", T "4: services.web.ports: '8000-8001:80': port ranges "
-	  "are not supported" },
+	{ SVC "    ports: [\"8000-8001:80\"]\n", T "4: services.web.ports: '8000-8001:80': the host "
+	  "range has 2 ports and the container range 1 (hostd publishes ranges port by port; it does "
+	  "not pick random host ports)" },
+	{ SVC "    ports: [\"21010-21000:21010-21000\"]\n", T "4: services.web.ports: "
+	  "'21010-21000:21010-21000': the range 21010-21000 ends before it starts" },
+	{ SVC "    ports: [\"1-100:1-100\"]\n", T "4: services.web.ports: '1-100:1-100': a range may "
+	  "hold at most 32 ports, not 100" },
+	{ SVC "    ports: [\"65535:65534-65535\"]\n", T "4: services.web.ports: '65535:65534-65535': "
+	  "the host range has 1 ports and the container range 2 (hostd publishes ranges port by "
+	  "port; it does not pick random host ports)" },
+	{ SVC "    ports: [\"21000-21001:21000-21001\", \"21001:80\"]\n", T "4: services.web.ports: "
+	  "host port 21001/tcp is published twice" },
+	{ SVC "    ports: [\"80:80-\"]\n", T "4: services.web.ports: '80:80-': '' is not a port (1 to "
+	  "65535)" },
 	{ SVC "    ports: [\"70000:80\"]\n", T "4: services.web.ports: '70000:80': '70000' is not a "
 	  "port (1 to 65535)" },
 	{ SVC "    ports: [\"80:0\"]\n", T "4: services.web.ports: '80:0': '0' is not a port (1 to "

@@ -31,6 +31,7 @@
 #include "dhcp.h"
 #include "disk.h"
 #include "log.h"
+#include "metrics.h"
 #include "loop.h"
 #include "mount.h"
 #include "net.h"
@@ -292,6 +293,8 @@ static void phase_stack(void)
 	snprintf(keep, sizeof(keep), "%s/.appliance/hostd", data_dir);
 	if (ctl_listen(CTL_SOCKET_DEFAULT) < 0)
 		log_err("no control socket: hostctl will not work this boot");
+	if (metrics_listen(METRICS_SOCKET_DEFAULT) < 0)
+		log_err("no metrics socket: the monitor will show nothing this boot");
 	supervise_load(PLANS_DIR, "/run/hostd", data_mounted && !data_read_only ? keep : NULL);
 	stack_deadline.cb = stack_too_slow;
 	timer_arm(&stack_deadline, STACK_READY_MS);

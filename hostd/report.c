@@ -498,3 +498,123 @@ int report_network_inspect(const char *name, char *buf, size_t len, char *err,
 		n += (size_t)snprintf(buf + n, len - n, "}}]\n");
 	return (int)(n < len ? n : len - 1);
 }
+
+/* ---- Prometheus text for the monitor (metrics.c serves it) --------------- */
+
+/* A label value with Prometheus's three escapes (\\, \", \n). */
+static void label(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 3 < len; s++) {
+		if (*s == '\\' || *s == '"' || *s == '\n') {
+			out[n++] = '\\';
+			out[n++] = *s == '\n' ? 'n' : *s;
+		} else {
+			out[n++] = *s;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* One figure of a file as a number, or -1 (no cgroup v2, no such file). */
+static long long number(const char *path, const char *key)
+{
+	char v[32], *end;
+	long long x;
+
+	figure(path, key, v, sizeof(v));
+	x = strtoll(v, &end, 10);
+	return end != v && !*end && x >= 0 ? x : -1;
+}
+
+struct family {
+	const char *name, *type, *help;
+};
+
+static const struct family families[] = {
+	{ "hostd_container_info", "gauge", "A container hostd runs: image, state, health (value 1)." },
+	{ "hostd_container_running", "gauge", "1 when the container is running, else 0." },
+	{ "hostd_container_restarts_total", "counter",
+	  "Restarts by the restart policy (docker inspect's RestartCount)." },
+	{ "hostd_container_start_time_seconds", "gauge",
+	  "When the container's current or last run started, Unix time." },
+	{ "container_cpu_usage_seconds_total", "counter",
+	  "CPU time of the container's cgroup (cpu.stat usage_usec)." },
+	{ "container_memory_usage_bytes", "gauge", "The cgroup's memory.current." },
+	{ "container_spec_memory_limit_bytes", "gauge", "The cgroup's memory.max, when set." },
+	{ "container_pids", "gauge", "Tasks in the cgroup (pids.current)." },
+	{ "container_network_receive_bytes_total", "counter",
+	  "Bytes the container received (its veth's host end sent them)." },
+	{ "container_network_transmit_bytes_total", "counter",
+	  "Bytes the container sent (its veth's host end received them)." },
+};
+
+size_t report_metrics(char *buf, size_t len, double uptime_s)
+{
+	size_t n = 0;
+
+#define OUT(...) do { \
+		if (n < len) \
+			n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); \
+	} while (0)
+	OUT("# HELP hostd_uptime_seconds Seconds since hostd started.\n"
+	    "# TYPE hostd_uptime_seconds gauge\nhostd_uptime_seconds %.3f\n", uptime_s);
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		OUT("# HELP %s %s\n# TYPE %s %s\n", families[f].name, families[f].help,
+		    families[f].name, families[f].type);
+		for (int k = 0; k < norder; k++) {
+			const struct ctr *c = &ctrs[order[k]];
+			int up = c->state == CTR_RUNNING;
+			char name[160], image[300], path[600];
+			long long v = -1;
+
+			label(c->plan.service, name, sizeof(name));
+			switch (f) {
+			case 0:
+				label(c->plan.image, image, sizeof(image));
+				OUT("%s{name=\"%s\",image=\"%s\",state=\"%s\",health=\"%s\"} 1\n",
+				    families[f].name, name, image,
+				    c->state == CTR_EXITED && !c->has_run ? "created" :
+				    ctr_state_name(c->state), supervise_health_names[c->health]);
+				continue;
+			case 1:
+				OUT("%s{name=\"%s\"} %d\n", families[f].name, name, up);
+				continue;
+			case 2:
+				OUT("%s{name=\"%s\"} %d\n", families[f].name, name, c->restarts);
+				continue;
+			case 3:
+				if (c->has_run)
+					OUT("%s{name=\"%s\"} %.3f\n", families[f].name, name,
+					    (double)c->started_wall_ms / 1000);
+				continue;
+			}
+			/* The rest: running containers only, from the kernel. */
+			if (!up)
+				continue;
+			switch (f) {
+			case 4:
+				snprintf(path, sizeof(path), "%s/cpu.stat", c->cgroup);
+				if (c->cgroup[0] && (v = number(path, "usage_usec")) >= 0)
+					OUT("%s{name=\"%s\"} %lld.%06lld\n", families[f].name, name,
+					    v / 1000000, v % 1000000);
+				continue;
+			case 5: case 6: case 7:
+				snprintf(path, sizeof(path), "%s/%s", c->cgroup, f == 5 ? "memory.current" :
+					 f == 6 ? "memory.max" : "pids.current");
+				if (c->cgroup[0] && (v = number(path, NULL)) >= 0)
+					OUT("%s{name=\"%s\"} %lld\n", families[f].name, name, v);
+				continue;
+			default:
+				snprintf(path, sizeof(path), "/sys/class/net/hd%d/statistics/%s",
+					 (int)c->proc.pid, f == 8 ? "tx_bytes" : "rx_bytes");
+				if ((v = number(path, NULL)) >= 0)
+					OUT("%s{name=\"%s\",interface=\"eth0\"} %lld\n", families[f].name,
+					    name, v);
+			}
+		}
+	}
+#undef OUT
+	return n < len ? n : len - 1;
+}

@@ -26,5 +26,10 @@ int report_network_inspect(const char *name, char *buf, size_t len, char *err,
 /* `volume ls` (each named volume once) and `volume inspect NAME`. */
 size_t report_volumes(char *buf, size_t len);
 int report_volume_inspect(const char *name, char *buf, size_t len, char *err, size_t errlen);
+/* The monitor's view: Prometheus text (exposition format 0.0.4) with
+ * each container's state, health, restarts and start time from hostd, and
+ * for running ones CPU, memory, pids (cgroup v2) and network bytes (its
+ * veth). Truncated at len (never more than len - 1 bytes). */
+size_t report_metrics(char *buf, size_t len, double uptime_s);
 
 #endif

@@ -21,6 +21,7 @@
 #include "container.h"
 #include "ctl.h"
 #include "log.h"
+#include "metrics.h"
 #include "loop.h"
 #include "net.h"
 #include "order.h"
@@ -904,12 +905,14 @@ int supervise_load(const char *plans_dir, const char *state_dir, const char *kee
 /* ---- host mode -------------------------------------------------------------- */
 
 static struct watch sig_w;
-static const char *sock_path;
+static const char *sock_path, *metrics_path;
 
 static void all_stopped(void)
 {
 	log_info("all services stopped; exiting");
 	unlink(sock_path);
+	if (metrics_path)
+		unlink(metrics_path);
 	exit(0);
 }
 
@@ -934,6 +937,7 @@ static void daemon_ready(const char *summary)
 int supervise_main(int argc, char **argv)
 {
 	const char *plans = NULL, *state = NULL, *sock = NULL, *keep = NULL;
+	const char *metrics = METRICS_SOCKET_DEFAULT;
 	char defsock[300];
 	sigset_t set;
 
@@ -950,15 +954,18 @@ int supervise_main(int argc, char **argv)
 			sock = argv[++i];
 		else if (!strcmp(argv[i], "--keep"))
 			keep = argv[++i];
+		else if (!strcmp(argv[i], "--metrics"))
+			metrics = argv[++i];
 		else {
 			fprintf(stderr, "hostd daemon: unknown option '%s'\n"
-				"usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n",
-				argv[i]);
+				"usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n"
+				"                    [--metrics PATH]\n", argv[i]);
 			return 2;
 		}
 	}
 	if (!plans || !state) {
-		fprintf(stderr, "usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n");
+		fprintf(stderr, "usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n"
+			"                    [--metrics PATH]\n");
 		return 2;
 	}
 	if (!sock) {
@@ -983,7 +990,13 @@ int supervise_main(int argc, char **argv)
 	sig_w.cb = daemon_signal;
 	if (loop_add(&sig_w, EPOLLIN) < 0 || ctl_listen(sock) < 0)
 		return 1;
-	log_info("hostd daemon: plans %s, state %s, control socket %s", plans, state, sock);
+	/* Without it the monitor has nothing to show; the stack still runs. */
+	if (metrics_listen(metrics) == 0)
+		metrics_path = metrics;
+	else
+		log_err("no metrics socket at %s: the monitor will show nothing", metrics);
+	log_info("hostd daemon: plans %s, state %s, control socket %s, metrics %s", plans, state,
+		 sock, metrics_path ? metrics_path : "none");
 	supervise_load(plans, state, keep);
 	supervise_on_ready(daemon_ready);
 	supervise_start_all();

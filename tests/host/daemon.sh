@@ -50,7 +50,8 @@ plan site "cmd httpd" "cmd -f" "cmd -p" "cmd 80" "cmd -h" "cmd /www" "restart al
 
 # In a network namespace of its own: the stack's bridge never touches the
 # machine's real network.
-unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" --keep "$work/keep" >"$work/daemon.log" 2>&1 &
+metrics=$work/metrics/metrics.sock
+unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" --keep "$work/keep" --metrics "$metrics" >"$work/daemon.log" 2>&1 &
 dpid=$!
 # wait_for DESCRIPTION COMMAND: poll (bounded, 10 s) until COMMAND succeeds.
 wait_for() {
@@ -66,6 +67,25 @@ wait_for() {
 }
 status_of() { ctl ps -a | awk -v n="$1" '$1 == n { $1 = ""; $2 = ""; print }'; }
 pid_of() { ctl inspect --format '{{.State.Pid}}' "$1"; }
+# scrape [JUNK]: the metrics socket's text (after sending JUNK, if given).
+scrape() {
+	python3 - "$metrics" "${1:-}" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+if sys.argv[2]:
+    s.sendall(sys.argv[2].encode())
+    s.shutdown(socket.SHUT_WR)
+out = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode())
+PY
+}
 # kill_host_pid NAME: kill -9 the service's host pid; never "kill -9 0".
 kill_host_pid() {
 	victim=$(pid_of "$1")
@@ -91,6 +111,14 @@ kill_host_pid db
 # One inspect for both conditions: two could straddle the restart.
 wait_for "kill -9 of db's host pid: it comes back" sh -c "j=\$('$hostd' ctl inspect db); echo \"\$j\" | grep -q '\"Running\": true' && ! echo \"\$j\" | grep -q '\"Pid\": $old,'"
 check "its restart count went up" sh -c "'$hostd' ctl inspect db | grep -q '\"RestartCount\": 1' || { '$hostd' ctl inspect db; cat $work/daemon.log; exit 1; }"
+scrape >"$work/m1"
+check "the metrics socket gives Prometheus text" "$top/tests/promcheck.py" "$work/m1"
+check "with db running, its restart counted" sh -c "test \"\$('$top/tests/promcheck.py' '$work/m1' 'hostd_container_running{name=\"db\"}' 'hostd_container_restarts_total{name=\"db\"}' | tr '\n' ' ')\" = '1 1 '"
+check "a line per container, with state and health" sh -c "grep -q '^hostd_container_info{name=\"slowdb\",image=\"slowdb:1.0\",state=\"running\",health=\"unhealthy\"} 1' '$work/m1' && test \"\$(sed -n 's/^hostd_container_running{name=\"\\([a-z]*\\)\"} .*/\\1/p' '$work/m1' | sort | tr '\\n' ' ')\" = \"\$('$hostd' ctl ps -a --format '{{.Names}}' | sort | tr '\\n' ' ')\""
+scrape "hostctl stop db
+stop db" >"$work/m2"
+check "what is sent to it is never read: same answer, db still up" sh -c "'$top/tests/promcheck.py' '$work/m2' 'hostd_container_running{name=\"db\"}' | grep -qx 1 && '$hostd' ctl ps | grep -q '^db '"
+check "the metrics socket is open to every user, in a 755 directory" sh -c "test \"\$(stat -c %a '$metrics' '$work/metrics' | tr '\n' ' ')\" = '666 755 '"
 check "hostctl logs shows a service's output" sh -c "'$hostd' ctl logs db | grep -qx 'ready $tag'"
 check "hostctl logs --tail 1" sh -c "test \"\$('$hostd' ctl logs --tail 1 db)\" = 'ready $tag'"
 check "hostctl exec runs in the container (hostname, PID 1)" sh -c "test \"\$('$hostd' ctl exec db hostname)\" = db && '$hostd' ctl exec db cat /proc/1/cmdline | tr '\\0' ' ' | grep -q '^payload wait $tag'"
@@ -186,6 +214,7 @@ check "web was stopped before db, app before slowdb (reverse order)" sh -c "w=\$
 check "no container process is left" sh -c "! pgrep -f 'payload wai[t] $tag'"
 check "no mount is left" sh -c "! grep -q '$work' /proc/mounts"
 check "the control socket is removed" test ! -e "$HOSTD_SOCKET"
+check "so is the metrics socket" test ! -e "$metrics"
 
 # hostd again, as after a reboot: a manual stop of an unless-stopped
 # service is remembered (--keep), one of an `always` service is not.

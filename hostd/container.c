@@ -587,11 +587,13 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 	close(a.sync[0]);
 	if (s->bridge) {
 		char host_if[16];
+		unsigned char mac[6];
 
 		/* The host end is named for the container's pid, so it is
 		 * unique and easy to trace back. */
 		snprintf(host_if, sizeof(host_if), "hd%d", (int)pid);
-		if (net_veth_add(host_if, "eth0", pid) < 0 ||
+		net_mac_for(s->ip, mac);
+		if (net_veth_add(host_if, "eth0", pid, mac) < 0 ||
 		    net_link_set_master(host_if, s->bridge) < 0 || net_link_up(host_if) < 0) {
 			fprintf(stderr, "%s: wire the container to bridge %s (see above)\n",
 				prefix, s->bridge);

@@ -198,7 +198,16 @@ int net_bridge_add(const char *name)
 	return 0;
 }
 
-int net_veth_add(const char *host_if, const char *peer_if, pid_t peer_pid)
+void net_mac_for(struct in_addr ip, unsigned char mac[6])
+{
+	mac[0] = 0x02;
+	mac[1] = 0x42;
+	memcpy(mac + 2, &ip.s_addr, 4);	/* network order: a.b.c.d */
+}
+
+/* peer_mac: the container end's address, or NULL for a random one. */
+int net_veth_add(const char *host_if, const char *peer_if, pid_t peer_pid,
+		 const unsigned char *peer_mac)
 {
 	struct nlreq r;
 	struct rtattr *info, *data, *peer;
@@ -217,6 +226,8 @@ int net_veth_add(const char *host_if, const char *peer_if, pid_t peer_pid)
 	memset(pi, 0, sizeof(*pi));
 	r.nh.nlmsg_len += (unsigned)NLMSG_ALIGN(sizeof(*pi));
 	add_str(&r, IFLA_IFNAME, peer_if);
+	if (peer_mac)
+		add_attr(&r, IFLA_ADDRESS, peer_mac, 6);
 	add_attr(&r, IFLA_NET_NS_PID, &pid, sizeof(pid));
 	nest_end(&r, peer);
 	nest_end(&r, data);

@@ -1,6 +1,9 @@
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "log.h"
+#include "net.h"
 #include "svc.h"
 #include "util.h"
 
@@ -29,6 +32,17 @@ void test_misc(void)
 	CHECK(!strcmp(line, "[    12.250] hostd: error: mount x: EIO"));
 	/* Truncation keeps the line within the buffer. */
 	CHECK(log_format(line, 10, 1.0, LOG_INFO, "long message") == 9);
+
+	/* A container's MAC follows its address, so a restart keeps it. */
+	{
+		struct in_addr ip;
+		unsigned char mac[6];
+		static const unsigned char want[6] = { 0x02, 0x42, 172, 18, 0, 9 };
+
+		inet_pton(AF_INET, "172.18.0.9", &ip);
+		net_mac_for(ip, mac);
+		CHECK(!memcmp(mac, want, 6));
+	}
 }
 
 /* The ring file stays under its cap: the old part moves to <path>.1. */

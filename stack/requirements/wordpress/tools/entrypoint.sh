@@ -2,8 +2,9 @@
 # WordPress's entrypoint, run as root: puts the site files into the site
 # volume on the first start, refreshes wp-config.php (which holds no
 # password), installs WordPress once (tools/wp-install.php, as www-data),
-# then execs php-fpm in the foreground as PID 1. The passwords are read
-# here from /run/secrets (0400 root) before php-fpm drops to www-data.
+# puts the Redis object cache in place, then execs php-fpm in the
+# foreground as PID 1. The passwords are read here from /run/secrets
+# (0400 root) before php-fpm drops to www-data.
 set -eu
 site=/var/www/html
 say() { echo "wordpress-entrypoint: $*" >&2; }
@@ -41,6 +42,20 @@ if [ ! -s "$site/wp-salts.php" ]; then
 	chmod 0640 "$site/wp-salts.php.new"
 	mv "$site/wp-salts.php.new" "$site/wp-salts.php"
 	sync
+fi
+
+# The object cache: our drop-in, replaced at every start (an image update
+# brings its new version), talking to the redis service with the password
+# from the redis_password secret. Without that secret there is no cache
+# and WordPress runs on the database alone.
+if [ -s /run/secrets/redis_password ]; then
+	REDIS_PASSWORD=$(secret redis_password)
+	export REDIS_PASSWORD
+	install -o www-data -g www-data -m 0644 /usr/local/lib/inception/object-cache.php \
+		"$site/wp-content/object-cache.php"
+else
+	say "no redis_password secret: the Redis object cache is off"
+	rm -f "$site/wp-content/object-cache.php"
 fi
 
 WP_ADMIN_PASSWORD=$(secret wp_admin_password) \

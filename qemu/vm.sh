@@ -14,6 +14,10 @@
 #   HTTPS_FWD  host port forwarded to the guest's published https port
 #              (HTTPS_PORT in stack/.env); default: that same port
 #   SSH_PORT   host port forwarded to the guest's ssh (default 2222)
+#   FTP_FWD    host port forwarded to the guest's FTP port 21 (default 21)
+#   FTP_PASV   the FTP passive ports 21000-21009, forwarded with the same
+#              numbers (the server names them to the client): yes
+#              (default) or no, to boot beside another VM that has them
 #   VM_MEM     guest memory in MiB (default 1024)
 #   ACCEL      kvm, tcg or auto (default): KVM when it really runs a guest
 #   BOOT_TIMEOUT, STOP_TIMEOUT   seconds (default 900, 60)
@@ -26,6 +30,7 @@ images=${IMAGES_IMG:-$out/images.img}
 guest_https=$("$top/scripts/config.sh" HTTPS_PORT)
 https=${HTTPS_FWD:-$guest_https}
 sshp=${SSH_PORT:-2222}
+ftpp=${FTP_FWD:-21}
 pidf=$state/qemu.pid
 mon=$state/monitor.sock
 con=$state/console.log
@@ -128,10 +133,16 @@ start() {
 		-drive "file=$data,format=raw,if=virtio" $imgdrive ;;
 	*) echo "vm: BOOT must be disk or kernel, not '$BOOT'" >&2; exit 2 ;;
 	esac
+	pasv=
+	case ${FTP_PASV:-yes} in
+	yes) for p in $(seq 21000 21009); do pasv="$pasv,hostfwd=tcp:127.0.0.1:$p-:$p"; done ;;
+	no) ;;
+	*) echo "vm: FTP_PASV must be yes or no, not '$FTP_PASV'" >&2; exit 2 ;;
+	esac
 	qemu-system-x86_64 -M q35 -accel "$accel" -m "${VM_MEM:-1024}" -smp 2 \
 		-nodefaults -display none -no-reboot -daemonize -pidfile "$pidf" \
 		-serial "file:$con" -monitor "unix:$mon,server,nowait" "$@" \
-		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$https-:$guest_https,hostfwd=tcp:127.0.0.1:$sshp-:22" \
+		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$https-:$guest_https,hostfwd=tcp:127.0.0.1:$sshp-:22,hostfwd=tcp:127.0.0.1:$ftpp-:21$pasv" \
 		-device virtio-net-pci,netdev=n0 -device virtio-rng-pci
 	echo "vm: booting under $accel (pid $(cat "$pidf")), console log in $con"
 	wait_console 'hostd: ready' "${BOOT_TIMEOUT:-900}"

@@ -154,6 +154,8 @@ ovf = '''<?xml version="1.0" encoding="UTF-8"?>
             <NAT>
               <Forwarding name="https" proto="1" hostip="127.0.0.1" hostport="$https" guestport="$https"/>
               <Forwarding name="ssh" proto="1" hostip="127.0.0.1" hostport="2222" guestport="22"/>
+              <Forwarding name="ftp" proto="1" hostip="127.0.0.1" hostport="21" guestport="21"/>
+$(for p in $(seq 21000 21009); do echo "              <Forwarding name=\"ftp-pasv-$p\" proto=\"1\" hostip=\"127.0.0.1\" hostport=\"$p\" guestport=\"$p\"/>"; done)
             </NAT>
           </Adapter>
         </Network>

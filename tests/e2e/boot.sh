@@ -13,7 +13,7 @@ login=$("$top/scripts/config.sh" LOGIN)
 . "$top/tests/lib.sh"
 export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
 # hostd itself, without the stack (tests/e2e/stack.sh boots it with one).
-export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" IMAGES_IMG=none
+export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" FTP_FWD="$(free_port)" FTP_PASV=no IMAGES_IMG=none
 truncate -s 1G "$DATA_IMG"
 con=$work/console.log
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The Inception stack in the appliance, checked as an evaluator checks it,
-# from outside the VM only: the forwarded https port (curl, openssl) and
-# ssh (hostctl). Boots the built image on a blank data disk, goes through
-# every runtime rule of INCEPTION.md, powers off, boots again and checks
+# from outside the VM only: the forwarded https port (curl, openssl), FTPS
+# on the forwarded FTP ports and ssh (hostctl). Boots the built image on a blank data disk, goes through
+# every runtime rule of INCEPTION.md and every bonus (tests/e2e/bonus.sh),
+# powers off, boots again and checks
 # that the users, the comment and the page edit are still there; then
 # changes the published port in stack/.env (of a copy of this checkout),
 # rebuilds and checks that the site answers on the new port. Waits on
@@ -23,7 +24,9 @@ secrets=$top/secrets
 
 . "$top/tests/lib.sh"
 export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
-export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)"
+export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" FTP_FWD="$(free_port)" FTP_PASV=yes
+services="mariadb wordpress nginx redis ftp static adminer monitor"
+nservices=8
 truncate -s 2G "$DATA_IMG"
 con=$work/console.log
 
@@ -70,7 +73,7 @@ if ! vm start >/dev/null; then
 	exit 1
 fi
 ok "boot 1 reaches ready in $(($(date +%s) - t0)) s: $(grep -o 'stack: .*' "$con" | head -1)"
-check "the ready line says all 3 services are up" grep -q 'hostd: ready .* stack: 3 services up' "$con"
+check "the ready line says all $nservices services are up" grep -q "hostd: ready .* stack: $nservices services up" "$con"
 check "the site answers 200 at $url/" test "$(code /)" = 200
 
 echo "== TLS: 1.2 and 1.3 only, a certificate for $domain"
@@ -114,7 +117,7 @@ check "the private key is in no image layer" sh -c "
 	done
 	rm -rf '$work/layer'"
 check "nothing listens on port 80 in the VM or in nginx's container" on_vm "! netstat -ltn | grep -q ':80 ' && ! hostctl exec nginx bash -c 'exec 3<>/dev/tcp/127.0.0.1/80' 2>/dev/null"
-check "the VM listens on ssh and $port only (not 3306 or 9000)" on_vm "test \"\$(netstat -ltn | awk '/LISTEN/ {print \$4}' | sort | tr '\n' ' ')\" = \"\$(printf '0.0.0.0:22\n0.0.0.0:$port\n' | sort | tr '\n' ' ')\""
+check "the VM listens on ssh, $port, FTP's 21 and 21000-21009 only (not 3306, 9000, 6379)" on_vm "test \"\$(netstat -ltn | awk '/LISTEN/ {print \$4}' | sort | tr '\n' ' ')\" = \"\$({ printf '0.0.0.0:%s\n' 22 $port 21; seq -f '0.0.0.0:%g' 21000 21009; } | sort | tr '\n' ' ')\""
 check "3306 and 9000 are not reachable on the VM's eth0 address (22 is)" on_vm "nc -w 2 10.0.2.15 22 </dev/null | grep -q SSH && ! nc -w 2 10.0.2.15 3306 </dev/null && ! nc -w 2 10.0.2.15 9000 </dev/null"
 
 echo "== WordPress"
@@ -136,30 +139,36 @@ rootpw=$(tr -d '\n' <"$secrets/db_root_password.txt")
 check "the database holds the wp_ tables" on_vm "hostctl exec mariadb mariadb -u root -p'$rootpw' -N -e 'show tables' $db | grep -qx wp_comments"
 check "root cannot log in to MariaDB without a password" on_vm "! hostctl exec mariadb mariadb -u root -e 'select 1' && ! hostctl exec mariadb mariadb -u root -h 127.0.0.1 -e 'select 1'"
 
+. "$top/tests/e2e/bonus.sh"
+
 echo "== containers"
-check "hostctl images: one image per service, tag not latest" on_vm "hostctl images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ' | grep -qx 'mariadb:1.0 nginx:1.0 wordpress:1.0 '"
+check "hostctl images: one image per service, named after it, tag not latest" on_vm "test \"\$(hostctl images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')\" = \"\$(for s in $services; do echo \$s:1.0; done | sort | tr '\n' ' ')\""
 for v in mariadb wordpress; do
 	check "volume $v is at /home/$login/data/$v on the data disk" on_vm "test \"\$(hostctl volume inspect --format '{{.Mountpoint}}' $v)\" = /home/$login/data/$v && grep -q '^/dev/vda /home/$login/data ext4' /proc/mounts"
 done
 on_vm "hostctl network inspect inception" >"$work/net.json" 2>&1
-check "network inception is a bridge with the three containers" python3 -c "
+check "network inception is a bridge with every container" python3 -c "
 import json
 n = json.load(open('$work/net.json'))[0]
 assert n['Driver'] == 'bridge', n
-assert sorted(n['Containers']) == ['mariadb', 'nginx', 'wordpress'], n"
-for s in nginx:nginx wordpress:php-fpm8.2 mariadb:mariadbd; do
+assert sorted(n['Containers']) == sorted('$services'.split()), n"
+for s in nginx:nginx wordpress:php-fpm8.2 mariadb:mariadbd redis:redis-server ftp:tini static:lighttpd adminer:php-fpm8.2 monitor:python3; do
 	svc=${s%%:*} exe=${s#*:}
 	check "PID 1 of $svc is $exe itself" on_vm "p=\$(hostctl inspect --format '{{.State.Pid}}' $svc); test \"\$(cat /proc/\$p/comm)\" = $exe && test \"\$(hostctl exec $svc cat /proc/1/comm)\" = $exe"
 done
+cat >"$work/children.sh" <<'EOF'
+for f in /proc/[0-9]*/status; do grep -q '^PPid:[[:space:]]*1$' "$f" && sed -n 's/^Name:[[:space:]]*//p' "$f"; done
+EOF
+check "ftp: vsftpd is tini's one child (vsftpd cannot be PID 1, see its Dockerfile)" sh -c "test \"\$('$top/qemu/vm.sh' ssh 'hostctl exec -i ftp sh' <'$work/children.sh')\" = vsftpd"
 check "hostctl exec runs as the image's user (root), not as mariadbd's mysql" on_vm "test \"\$(hostctl exec mariadb id -un)\" = root && test \"\$(hostctl exec mariadb sh -c 'grep ^Uid: /proc/1/status' | awk '{print \$2}')\" != 0"
 check "hostctl exec has the configured environment (nginx rewrites its own)" on_vm "hostctl exec nginx env | grep -qx DOMAIN_NAME=$domain"
 for s in wordpress mariadb; do
 	check "no nginx in the $s container" on_vm "hostctl exec $s sh -c '! command -v nginx && ! test -e /usr/sbin/nginx && ! test -d /etc/nginx'"
 done
-check "no keep-alive hack in any container's process list" on_vm "for s in nginx wordpress mariadb; do hostctl top \$s; done | grep -Eq 'tail -f|sleep infinity|while true' && exit 1; exit 0"
+check "no keep-alive hack in any container's process list" on_vm "for s in $services; do hostctl top \$s; done | grep -Eq 'tail -f|sleep infinity|while true' && exit 1; exit 0"
 
 echo "== crashes and manual stops"
-for s in nginx wordpress mariadb; do
+for s in $services; do
 	before=$(state "$s" '{{.RestartCount}} {{.State.Pid}}')
 	n0=${before% *} p0=${before#* }
 	on_vm "kill -9 $p0"
@@ -191,6 +200,8 @@ check "the comment is still on the post" wp has-text '/?p=1' "$comment"
 check "the page edit is still on the site" wp has-text '/?page_id=2' "$edit"
 check "both users are still there" sh -c "python3 '$top/tests/e2e/wpflows.py' --url '$url' --connect 127.0.0.1:$HTTPS_FWD users '$secrets/wp_admin_password.txt' | cmp -s - '$work/users'"
 check "$user still logs in" wp login "$user" "$secrets/wp_user_password.txt"
+check "the file uploaded over FTPS is still served" sh -c "test \"\$(curl -sk --max-time 60 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD $url/$ftpfile)\" = '$ftptext'"
+check "every service is up again, the bonus ones included" sh -c "'$top/qemu/vm.sh' ssh 'hostctl ps --format \"{{.Names}}\"' | sort | tr '\\n' ' ' | grep -qx '$(echo $services | tr ' ' '\n' | sort | tr '\n' ' ')'"
 vm stop >/dev/null
 mv "$con" "$work/console.2.log"
 
@@ -205,7 +216,7 @@ cp -rp "$out/ssh" "$out/.deps" "$copy/out/"
 sed -i "s/^HTTPS_PORT=.*/HTTPS_PORT=$newport/" "$copy/stack/.env"
 t0=$(date +%s)
 if make -C "$copy" "OUT=out" out/images.img out/initramfs.img >"$work/rebuild.log" 2>&1; then
-	ok "stack/.env HTTPS_PORT=$newport: rebuilt in $(($(date +%s) - t0)) s ($(grep -o 'built 3 images: .* run' "$work/rebuild.log"))"
+	ok "stack/.env HTTPS_PORT=$newport: rebuilt in $(($(date +%s) - t0)) s ($(grep -o "built $nservices images: .* run" "$work/rebuild.log"))"
 else
 	bad "rebuild with HTTPS_PORT=$newport"
 	tail -n 20 "$work/rebuild.log"
@@ -213,7 +224,7 @@ fi
 check "the plan publishes $newport" grep -qx "publish $newport:443" "$copy/out/stack/plans/nginx.plan"
 port=$newport
 url=$(site_url "$port")
-export OUT="$copy/out" HTTPS_FWD="$(free_port)"
+export OUT="$copy/out" HTTPS_FWD="$(free_port)" FTP_FWD="$(free_port)"
 if "$copy/qemu/vm.sh" start >/dev/null; then ok "boot 3 (new port) reaches ready"; else bad "boot 3 (new port) reaches ready"; tail -n 20 "$con"; fi
 check "the site answers 200 at $url/" test "$(code /)" = 200
 get / >"$work/home3.html"

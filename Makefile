@@ -124,6 +124,7 @@ bench: all ## Boot and site time vs Debian's kernel; container start vs crun and
 	bench/runtime
 	bench/ports
 	bench/build
+	bench/http
 
 clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null

@@ -66,12 +66,27 @@ static int exit_code(const struct ctr *c)
 	       128 + WTERMSIG(c->last_status);
 }
 
-/* "0.0.0.0:8443->443/tcp, ..." as docker ps shows published ports. */
+/* "0.0.0.0:8443->443/tcp, ..." as docker ps shows published ports, a run
+ * of consecutive ports as one range ("0.0.0.0:21000-21009->21000-21009/tcp"). */
 static void ports_text(const struct plan *p, struct jbuf *b)
 {
-	for (int i = 0; i < p->npublish; i++)
-		jb_printf(b, "%s0.0.0.0:%u->%u/%s", i ? ", " : "", p->publish[i].host_port,
-			  p->publish[i].port, p->publish[i].udp ? "udp" : "tcp");
+	for (int i = 0, j; i < p->npublish; i = j + 1) {
+		const struct plan_publish *a = &p->publish[i];
+
+		for (j = i; j + 1 < p->npublish; j++) {
+			const struct plan_publish *q = &p->publish[j], *n = &p->publish[j + 1];
+
+			if (n->udp != a->udp || n->host_port != q->host_port + 1 || n->port != q->port + 1)
+				break;
+		}
+		if (j == i)
+			jb_printf(b, "%s0.0.0.0:%u->%u/%s", i ? ", " : "", a->host_port, a->port,
+				  a->udp ? "udp" : "tcp");
+		else
+			jb_printf(b, "%s0.0.0.0:%u-%u->%u-%u/%s", i ? ", " : "", a->host_port,
+				  p->publish[j].host_port, a->port, p->publish[j].port,
+				  a->udp ? "udp" : "tcp");
+	}
 }
 
 size_t report_ps(char *buf, size_t len, int all)

@@ -46,7 +46,8 @@ mkdir -p "$rfs/www"
 echo "hello through the published port" >"$rfs/www/index.html"
 dd if=/dev/urandom of="$rfs/www/big" bs=1024 count=2048 status=none
 plan site "cmd httpd" "cmd -f" "cmd -p" "cmd 80" "cmd -h" "cmd /www" "restart always" \
-	"network teststack 10.77.0.5/24" "publish 18080:80"
+	"network teststack 10.77.0.5/24" "publish 18080:80" "publish 18081:81" "publish 18082:82" \
+	"publish 18090:91"
 
 # In a network namespace of its own: the stack's bridge never touches the
 # machine's real network.
@@ -146,7 +147,7 @@ check "hostctl volume inspect --format {{.Mountpoint}}" sh -c "test \"\$('$hostd
 check "hostctl volume inspect: options and users" sh -c "'$hostd' ctl volume inspect webdata | grep -q '\"Options\": {\"type\": \"none\", \"o\": \"bind\", \"device\": \"$work/vol\"}, \"Scope\": \"local\", \"UsedBy\": \[{\"Container\": \"web\", \"Destination\": \"/data\"}\]'"
 "$hostd" ctl volume inspect nope 2>"$work/err"
 check "an unknown volume: one line, exit 1" sh -c "test $? = 1 && test \"\$(cat $work/err)\" = 'hostctl: no such volume: nope'"
-check "inspect .NetworkSettings: address on its network, published ports" sh -c "test \"\$('$hostd' ctl inspect --format '{{.NetworkSettings.Networks.teststack.IPAddress}}/{{.NetworkSettings.IPPrefixLen}}' db)\" = 10.77.0.2/24 && '$hostd' ctl inspect site | grep -q '\"Ports\": {\"80/tcp\": \[{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"18080\"}\]}'"
+check "inspect .NetworkSettings: address on its network, published ports" sh -c "test \"\$('$hostd' ctl inspect --format '{{.NetworkSettings.Networks.teststack.IPAddress}}/{{.NetworkSettings.IPPrefixLen}}' db)\" = 10.77.0.2/24 && '$hostd' ctl inspect site | grep -q '\"Ports\": {\"80/tcp\": \[{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"18080\"}\], \"81/tcp\": \[{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"18081\"}\], \"82/tcp\": \[{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"18082\"}\], \"91/tcp\": \[{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"18090\"}\]}'"
 check "every inspect is valid JSON with Docker's shape" sh -c "for n in db web site slowdb crash; do '$hostd' ctl inspect \$n; done | python3 -c '
 import json, sys
 for line in sys.stdin:
@@ -158,7 +159,7 @@ for line in sys.stdin:
 check "the health log keeps the last 5 checks: output, exit code, times" sh -c "'$hostd' ctl inspect --format '{{json .State.Health.Log}}' slowdb | python3 -c 'import json, sys; l = json.load(sys.stdin); assert len(l) == 5 and all(e[\"ExitCode\"] in (0, 1) and (e[\"ExitCode\"] == 0) == (e[\"Output\"] == \"ready-check\\n\") and e[\"Start\"] <= e[\"End\"] for e in l), l'"
 check "ps --format TEMPLATE, one line per container" sh -c "'$hostd' ctl ps --format '{{.Names}}={{.State}}' | grep -qx 'db=running'"
 check "ps --format json: one JSON object per line" sh -c "'$hostd' ctl ps -a --format json | python3 -c 'import json, sys; rows = [json.loads(l) for l in sys.stdin]; assert {\"db\", \"web\", \"crash\"} <= {r[\"Names\"] for r in rows}, rows'"
-check "ps --format 'table ...': titles and aligned columns" sh -c "out=\$('$hostd' ctl ps --format 'table {{.Names}}\\t{{.Ports}}'); echo \"\$out\" | head -1 | grep -q '^NAMES  *PORTS\$' && echo \"\$out\" | grep -q '^site  *0.0.0.0:18080->80/tcp\$'"
+check "ps --format 'table ...': titles, aligned columns, port runs as ranges" sh -c "out=\$('$hostd' ctl ps --format 'table {{.Names}}\\t{{.Ports}}'); echo \"\$out\" | head -1 | grep -q '^NAMES  *PORTS\$' && echo \"\$out\" | grep -q '^site  *0.0.0.0:18080-18082->80-82/tcp, 0.0.0.0:18090->91/tcp\$'"
 check "ps -q: names only" sh -c "'$hostd' ctl ps -q | grep -qx db"
 check "images --format and network ls --format" sh -c "'$hostd' ctl images --format '{{.Repository}}:{{.Tag}}' | grep -qx db:1.0 && test \"\$('$hostd' ctl network ls --format '{{.Subnet}}')\" = 10.77.0.0/24"
 "$hostd" ctl ps --bogus 2>"$work/err"

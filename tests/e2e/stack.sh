@@ -117,7 +117,7 @@ check "the private key is in no image layer" sh -c "
 	done
 	rm -rf '$work/layer'"
 check "nothing listens on port 80 in the VM or in nginx's container" on_vm "! netstat -ltn | grep -q ':80 ' && ! hostctl exec nginx bash -c 'exec 3<>/dev/tcp/127.0.0.1/80' 2>/dev/null"
-check "the VM listens on ssh, $port, FTP's 21 and 21000-21009 only (not 3306, 9000, 6379)" on_vm "test \"\$(netstat -ltn | awk '/LISTEN/ {print \$4}' | sort | tr '\n' ' ')\" = \"\$({ printf '0.0.0.0:%s\n' 22 $port 21; seq -f '0.0.0.0:%g' 21000 21009; } | sort | tr '\n' ' ')\""
+check "the VM listens on ssh, $port, FTP's 21 and 21000-21009 only (not 3306, 9000, 6379)" on_vm "test \"\$(netstat -ltn | awk '/LISTEN/ {print \$4}' | sort | tr '\n' ' ')\" = \"\$(for p in 22 $port 21 \$(seq 21000 21009); do echo 0.0.0.0:\$p; done | sort | tr '\n' ' ')\""
 check "3306 and 9000 are not reachable on the VM's eth0 address (22 is)" on_vm "nc -w 2 10.0.2.15 22 </dev/null | grep -q SSH && ! nc -w 2 10.0.2.15 3306 </dev/null && ! nc -w 2 10.0.2.15 9000 </dev/null"
 
 echo "== WordPress"

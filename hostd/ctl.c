@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "report.h"
 #include "supervise.h"
+#include "usock.h"
 #include "util.h"
 
 #define MAX_CONNS 8
@@ -28,8 +29,7 @@
 #define REPLY_MAX 65536
 
 struct conn {
-	struct watch w;
-	struct timer t;
+	struct usock_conn u;
 	char req[REQ_MAX];
 	size_t len;
 };
@@ -124,22 +124,9 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 	return (size_t)snprintf(out, len, "1\nunknown request '%.40s'\n", verb);
 }
 
-static void conn_close(struct conn *c)
-{
-	timer_cancel(&c->t);
-	loop_del(&c->w);
-	close(c->w.fd);
-	c->w.fd = -1;
-}
-
-static void conn_timeout(struct timer *t)
-{
-	conn_close((struct conn *)((char *)t - offsetof(struct conn, t)));
-}
-
 static void conn_readable(struct watch *w, uint32_t events)
 {
-	struct conn *c = (struct conn *)((char *)w - offsetof(struct conn, w));
+	struct conn *c = (struct conn *)((char *)w - offsetof(struct conn, u.w));
 	ssize_t n = read(w->fd, c->req + c->len, sizeof(c->req) - 1 - c->len);
 	char *nl;
 	size_t rlen;
@@ -148,7 +135,7 @@ static void conn_readable(struct watch *w, uint32_t events)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
-		conn_close(c);
+		usock_conn_close(&c->u);
 		return;
 	}
 	c->len += (size_t)n;
@@ -166,7 +153,7 @@ static void conn_readable(struct watch *w, uint32_t events)
 	 * that does not read loses the rest: hostd does not wait for it. */
 	if (write(w->fd, reply, rlen) < 0 && errno != EAGAIN)
 		log_sys("control socket: reply");
-	conn_close(c);
+	usock_conn_close(&c->u);
 }
 
 static void accept_ready(struct watch *w, uint32_t events)
@@ -177,62 +164,24 @@ static void accept_ready(struct watch *w, uint32_t events)
 	while ((fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		struct conn *c = NULL;
 
-		for (int i = 0; i < MAX_CONNS; i++)
-			if (conns[i].w.fd < 0) {
+		for (int i = 0; i < MAX_CONNS && !c; i++)
+			if (conns[i].u.w.fd < 0)
 				c = &conns[i];
-				break;
-			}
 		if (!c) {	/* all busy: refuse rather than wait */
 			close(fd);
 			continue;
 		}
-		c->w.fd = fd;
-		c->w.cb = conn_readable;
 		c->len = 0;
-		c->t.cb = conn_timeout;
-		if (loop_add(&c->w, EPOLLIN) < 0) {
-			close(fd);
-			c->w.fd = -1;
-			continue;
-		}
-		timer_arm(&c->t, 2000);
+		usock_conn_open(&c->u, fd, conn_readable, 2000);
 	}
 }
 
 int ctl_listen(const char *path)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char dir[sizeof(sa.sun_path)], *slash;
-	int fd;
-
 	for (int i = 0; i < MAX_CONNS; i++)
-		conns[i].w.fd = -1;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_err("control socket path too long: %s", path);
-		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) && slash != dir) {
-		*slash = '\0';
-		if (mkdir_p(dir, 0700) < 0)
-			log_sys("mkdir %s", dir);
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		log_sys("control socket");
-		return -1;
-	}
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, 16) < 0) {
-		log_sys("control socket %s", path);
-		close(fd);
-		return -1;
-	}
-	listener.fd = fd;
+		conns[i].u.w.fd = -1;
 	listener.cb = accept_ready;
-	return loop_add(&listener, EPOLLIN);
+	return usock_listen(&listener, path, 0700, 0600, "control socket");
 }
 
 /* One request, its reply in reply[]; returns the status (0 or 1), or -1

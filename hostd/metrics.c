@@ -7,13 +7,12 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "loop.h"
 #include "report.h"
+#include "usock.h"
 #include "util.h"
 
 /* A snapshot serves every reader within this many ms, so a container
@@ -29,42 +28,24 @@
 #define MAX_CONNS 8
 #define LINGER_MS 2000
 
-struct conn {
-	struct watch w;
-	struct timer t;
-};
-
 static struct watch listener = {.fd = -1};
-static struct conn conns[MAX_CONNS];
+static struct usock_conn conns[MAX_CONNS];
 static char snap[SNAP_MAX], scratch[4096];
 static size_t snap_len;
 static long long snap_ms, started_ms;
-
-static void conn_close(struct conn *c)
-{
-	timer_cancel(&c->t);
-	loop_del(&c->w);
-	close(c->w.fd);
-	c->w.fd = -1;
-}
-
-static void conn_timeout(struct timer *t)
-{
-	conn_close((struct conn *)((char *)t - offsetof(struct conn, t)));
-}
 
 /* What a reader sends is dropped unread (never parsed: the socket has no
  * requests); its EOF ends the connection. */
 static void conn_readable(struct watch *w, uint32_t events)
 {
-	struct conn *c = (struct conn *)((char *)w - offsetof(struct conn, w));
+	struct usock_conn *c = (struct usock_conn *)((char *)w - offsetof(struct usock_conn, w));
 	ssize_t n = 0;
 
 	(void)events;
 	for (int k = 0; k < 16 && (n = recv(w->fd, scratch, sizeof(scratch), MSG_DONTWAIT)) > 0; k++)
 		;
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-		conn_close(c);
+		usock_conn_close(c);
 }
 
 static void accept_ready(struct watch *w, uint32_t events)
@@ -73,7 +54,7 @@ static void accept_ready(struct watch *w, uint32_t events)
 
 	(void)events;
 	for (int i = 0; i < PER_WAKE; i++) {
-		struct conn *c = NULL;
+		struct usock_conn *c = NULL;
 
 		if ((fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
@@ -98,58 +79,15 @@ static void accept_ready(struct watch *w, uint32_t events)
 			close(fd);
 			continue;
 		}
-		c->w.fd = fd;
-		c->w.cb = conn_readable;
-		c->t.cb = conn_timeout;
-		if (loop_add(&c->w, EPOLLIN) < 0) {
-			close(fd);
-			c->w.fd = -1;
-			continue;
-		}
-		timer_arm(&c->t, LINGER_MS);
+		usock_conn_open(c, fd, conn_readable, LINGER_MS);
 	}
 }
 
 int metrics_listen(const char *path)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char dir[sizeof(sa.sun_path)], *slash;
-	int fd;
-
 	started_ms = now_ms();
 	for (int i = 0; i < MAX_CONNS; i++)
 		conns[i].w.fd = -1;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_err("metrics socket path too long: %s", path);
-		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) && slash != dir) {
-		*slash = '\0';
-		if (mkdir_p(dir, 0755) < 0 || chmod(dir, 0755) < 0) {
-			log_sys("metrics socket directory %s", dir);
-			return -1;
-		}
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
-		log_sys("metrics socket");
-		return -1;
-	}
-	if (unlink(path) < 0 && errno != ENOENT)
-		log_sys("metrics socket: remove the old %s", path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0666) < 0 ||
-	    listen(fd, 16) < 0) {
-		log_sys("metrics socket %s", path);
-		close(fd);
-		return -1;
-	}
-	listener.fd = fd;
 	listener.cb = accept_ready;
-	if (loop_add(&listener, EPOLLIN) < 0) {
-		close(fd);
-		listener.fd = -1;
-		return -1;
-	}
-	return 0;
+	return usock_listen(&listener, path, 0755, 0666, "metrics socket");
 }

@@ -81,11 +81,12 @@ else
 	summary
 	exit 1
 fi
-check "the ready line says the stack is up" grep -q 'hostd: ready .* stack: 3 services up' "$con"
+nsvc=$(ls "$out"/stack/plans/*.plan | wc -l)
+check "the ready line says the stack's $nsvc services are up" grep -q "hostd: ready .* stack: $nsvc services up" "$con"
 check "the kernel came from the boot partition (syslinux)" on_vm 'grep -q "BOOT_IMAGE=/bzImage .*initrd=/initrd.img" /proc/cmdline'
 check "data and images partitions found by label on the SATA disk" sh -c "grep -q 'data disk /dev/sda2 mounted on /home/$login/data' '$con' && grep -q 'images disk /dev/sda3 mounted read-only on /images' '$con'"
 check "the site answers 200 at $url/ through the e1000 NIC" test "$(code)" = 200
-check "ssh login works (key only)" on_vm 'hostctl ps | grep -c healthy | grep -qx 3'
+check "ssh login works (key only), hostctl ps: $nsvc healthy" on_vm "hostctl ps | grep -c '(healthy)' | grep -qx $nsvc"
 token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 check "a file written to the data partition" on_vm "echo $token >/home/$login/data/disk-marker && sync"
 if power_off && grep -q 'hostd: data disk unmounted cleanly' "$con"; then

@@ -573,7 +573,7 @@ size_t report_metrics(char *buf, size_t len, double uptime_s)
 		if (n < len) \
 			n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); \
 	} while (0)
-	OUT("# HELP hostd_uptime_seconds Seconds since hostd started.\n"
+	OUT("# HELP hostd_uptime_seconds Seconds since hostd opened this socket (as PID 1: after the disks, before the stack).\n"
 	    "# TYPE hostd_uptime_seconds gauge\nhostd_uptime_seconds %.3f\n", uptime_s);
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		OUT("# HELP %s %s\n# TYPE %s %s\n", families[f].name, families[f].help,

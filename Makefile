@@ -117,6 +117,7 @@ test-build: $(OUT)/hostd $(OUT)/hostd-build ## The image builder and compose com
 test-e2e: all $(OUT)/inception.ova $(OUT)/payload ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh
 	tests/e2e/stack.sh
+	tests/e2e/powercut.sh
 	tests/e2e/disk.sh
 
 bench: all ## Boot and site time vs Debian's kernel; container start vs crun and runc; ports; builder
@@ -130,7 +131,7 @@ clean: ## Remove build products (keeps the data disk, ssh key and caches)
 	-qemu/vm.sh stop 2>/dev/null
 	rm -rf $(OUT)/build $(OUT)/hostd $(OUT)/bzImage $(OUT)/initramfs.img $(OUT)/images.img $(OUT)/stack \
 		$(OUT)/inception.qcow2 $(OUT)/inception.vmdk $(OUT)/inception.vdi $(OUT)/inception.ova $(OUT)/inception.ovf \
-		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/e2e-stack.* $(OUT)/e2e-disk.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
+		$(OUT)/initramfs $(OUT)/e2e.* $(OUT)/e2e-stack.* $(OUT)/e2e-powercut.* $(OUT)/e2e-disk.* $(OUT)/bench-boot.* $(OUT)/vm/console.log
 
 fclean: clean ## Also remove the data disk, the ssh key and everything in out/
 	rm -rf $(OUT)

@@ -531,6 +531,8 @@ static int child_main(void *arg)
 		    dup2(s->out_fd, 2) < 0)
 			child_fail(efd, errno, "connect stdout and stderr");
 	}
+	if (cloexec_from(3) < 0)
+		child_fail(efd, errno, "close inherited descriptors");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(efd, errno, "set no_new_privs");
 	/* Last: from here on the filter applies to us too, and execve is
@@ -909,6 +911,13 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (chdir(cwd) < 0 && chdir("/") < 0) {
 			fprintf(stderr, "%s: chdir %s in the container: %s\n", prefix, cwd,
+				strerror(errno));
+			_exit(126);
+		}
+		/* Docker's exec gives the command 0-2 only, not what hostctl
+		 * inherited from the shell that ran it. */
+		if (cloexec_from(3) < 0) {
+			fprintf(stderr, "%s: exec: close inherited descriptors: %s\n", prefix,
 				strerror(errno));
 			_exit(126);
 		}

@@ -1,13 +1,18 @@
 /* util: see util.h. */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/close_range.h>
 
 int write_all(int fd, const void *buf, size_t len)
 {
@@ -137,4 +142,28 @@ void rfc3339(long long ms, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+int cloexec_from(int lowfd)
+{
+	DIR *d;
+	struct dirent *de;
+
+	/* close_range(2) (Linux 5.11) in one call; else each one open. */
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if (!(d = opendir("/proc/self/fd")))
+		return -1;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name), fl;
+
+		if (fd < lowfd || fd == dirfd(d) || (fl = fcntl(fd, F_GETFD)) < 0)
+			continue;
+		if (fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	return 0;
 }

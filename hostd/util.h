@@ -14,6 +14,10 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 /* Read at most cap-1 bytes and NUL-terminate; returns the length. */
 ssize_t read_file(const char *path, char *buf, size_t cap);
 int mkdir_p(const char *path, mode_t mode);
+/* Mark every descriptor from lowfd up close-on-exec: what a command runs
+ * with is 0-2 only, never a descriptor hostd (or whoever started it)
+ * happened to hold. Returns 0, or -1 with errno. */
+int cloexec_from(int lowfd);
 int write_all(int fd, const void *buf, size_t len);
 /* Monotonic milliseconds since an arbitrary origin. */
 long long now_ms(void);

@@ -123,6 +123,7 @@ check "the metrics socket is open to every user, in a 755 directory" sh -c "test
 check "hostctl logs shows a service's output" sh -c "'$hostd' ctl logs db | grep -qx 'ready $tag'"
 check "hostctl logs --tail 1" sh -c "test \"\$('$hostd' ctl logs --tail 1 db)\" = 'ready $tag'"
 check "hostctl exec runs in the container (hostname, PID 1)" sh -c "test \"\$('$hostd' ctl exec db hostname)\" = db && '$hostd' ctl exec db cat /proc/1/cmdline | tr '\\0' ' ' | grep -q '^payload wait $tag'"
+check "hostctl exec: none of hostctl's own descriptors (only 0-2, and ls's own)" sh -c "exec 7</etc/hostname; test \"\$('$hostd' ctl exec db ls /proc/self/fd | tr '\n' ' ')\" = '0 1 2 3 '"
 check "hostctl exec: the container's own processes only" sh -c "test \"\$('$hostd' ctl exec db sh -c 'ls -d /proc/[0-9]* | wc -l')\" -le 4"
 "$hostd" ctl exec db sh -c 'exit 5' 2>/dev/null
 check "hostctl exec returns the command's status" test $? = 5

@@ -27,6 +27,7 @@ check "HOSTNAME, HOME and PATH are set as Docker does" sh -c "$hostd run --rootf
 check "--env reaches the command" sh -c "test \"\$($hostd run --rootfs $rfs --env 'GREETING=hello world' -- sh -c 'echo \$GREETING')\" = 'hello world'"
 check "its network has only loopback, and it is up" sh -c "out=\$($hostd run --rootfs $rfs -- ip -o link); test \"\$(echo \"\$out\" | wc -l)\" = 1 && echo \"\$out\" | grep -q '1: lo: <LOOPBACK,UP'"
 check "--net host shares the host's interfaces" sh -c "test \"\$($hostd run --rootfs $rfs --net host -- ip -o link | wc -l)\" = \"\$(ip -o link | wc -l)\""
+check "a descriptor its caller holds does not reach it (only 0-2, and ls's own)" sh -c "exec 7</etc/hostname 9</etc/hostname; test \"\$($hostd run --rootfs $rfs -- ls /proc/self/fd | tr '\n' ' ')\" = '0 1 2 3 '"
 check "its root is the given directory" sh -c "echo marker >$rfs/tmp/m && test \"\$($hostd run --rootfs $rfs -- cat /tmp/m)\" = marker"
 check "a minimal /dev" sh -c "test \"\$($hostd run --rootfs $rfs -- ls /dev | tr '\n' ' ')\" = 'fd full null ptmx pts random shm stderr stdin stdout tty urandom zero '"
 check "/sys is read-only" sh -c "! $hostd run --rootfs $rfs -- sh -c 'echo 1 >/sys/kernel/uevent_helper' 2>/dev/null"

@@ -493,6 +493,17 @@ int clientcmd_exec(int argc, char **argv, const char *inspect_json)
 		snprintf(user, sizeof(user), "0");
 	if (tty)
 		return exec_tty(target, argv + i, interactive, user, env);
+	/* docker exec without -i gives the command no input: it reads EOF,
+	 * not whatever hostctl's own stdin holds. */
+	if (!interactive) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0) {
+			fprintf(stderr, "hostctl: exec: /dev/null as stdin: %s\n", strerror(errno));
+			return 1;
+		}
+		close(null);
+	}
 	{
 		struct container_exec x = {.tty_sock = -1, .user = user, .env = env};
 		pid_t child = container_exec_start(target, argv + i, "hostctl", &x);

@@ -147,6 +147,7 @@ check "exec: HOME from the container's passwd, as PID 1 got it" sh -c "test \"\$
 check "exec -u 0 overrides the configured user" sh -c "test \"\$('$hostd' ctl exec -u 0 appbox id -u)\" = 0 && test \"\$('$hostd' ctl exec --user=app box id -un)\" = app"
 check "exec -u with an unknown user: one line naming it, status 1" sh -c "out=\$('$hostd' ctl exec -u nosuch box true 2>&1); test \$? = 1 && test \"\$out\" = 'hostctl: user nosuch: no such user in /etc/passwd'"
 check "exec -i passes stdin on, as before" sh -c "test \"\$(echo hello | '$hostd' ctl exec -i box cat)\" = hello"
+check "exec without -i gives the command no input (EOF), as docker exec" sh -c "test -z \"\$(echo hello | '$hostd' ctl exec box cat)\""
 
 # -t without a terminal: one line, status 1, as Docker.
 ctl exec -it box sh </dev/null >"$work/out" 2>&1

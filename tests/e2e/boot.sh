@@ -11,19 +11,10 @@ work=$(mktemp -d "$out/e2e.XXXXXX")
 login=$("$top/scripts/config.sh" LOGIN)
 
 . "$top/tests/lib.sh"
-export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
+. "$top/tests/e2e/guest.sh"
 # hostd itself, without the stack (tests/e2e/stack.sh boots it with one).
-export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" FTP_FWD="$(free_port)" FTP_PASV=no IMAGES_IMG=none
-truncate -s 1G "$DATA_IMG"
-con=$work/console.log
-
-vm() { "$top/qemu/vm.sh" "$@"; }
-on_vm() { "$top/qemu/vm.sh" ssh "$@"; }
-cleanup() {
-	"$top/qemu/vm.sh" status >/dev/null 2>&1 && "$top/qemu/vm.sh" monitor quit 2>/dev/null
-	return 0
-}
-trap cleanup EXIT
+export IMAGES_IMG=none
+guest_init 1G
 
 # Wait (bounded) for QEMU to exit after a shutdown request.
 powered_off() {

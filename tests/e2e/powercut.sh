@@ -18,16 +18,8 @@ title=$("$top/scripts/config.sh" WP_TITLE)
 admin=$("$top/scripts/config.sh" WP_ADMIN_USER)
 domain=$login.42.fr
 . "$top/tests/lib.sh"
-export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
-export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" FTP_FWD="$(free_port)" FTP_PASV=no
-truncate -s 2G "$DATA_IMG"
-con=$work/console.log
-on_vm() { "$top/qemu/vm.sh" ssh "$@"; }
-cleanup() {
-	"$top/qemu/vm.sh" status >/dev/null 2>&1 && "$top/qemu/vm.sh" monitor quit 2>/dev/null
-	return 0
-}
-trap cleanup EXIT
+. "$top/tests/e2e/guest.sh"
+guest_init 2G
 if [ "$port" = 443 ]; then url=https://$domain; else url=https://$domain:$port; fi
 code() { curl -sk --max-time 60 --connect-to "$domain:$port:127.0.0.1:$HTTPS_FWD" -o /dev/null -w '%{http_code}' "$url$1"; }
 

@@ -23,21 +23,12 @@ domain=$login.42.fr
 secrets=$top/secrets
 
 . "$top/tests/lib.sh"
-export BOOT=kernel OUT="$out" VM_STATE="$work" DATA_IMG="$work/data.img"
-export HTTPS_FWD="$(free_port)" SSH_PORT="$(free_port)" FTP_FWD="$(free_port)" FTP_PASV=yes
+. "$top/tests/e2e/guest.sh"
+export FTP_PASV=yes
+guest_init 2G
+guest_exit='[ -n "${srv:-}" ] && kill "$srv" 2>/dev/null'
 services="mariadb wordpress nginx redis ftp static adminer monitor"
 nservices=8
-truncate -s 2G "$DATA_IMG"
-con=$work/console.log
-
-vm() { "$top/qemu/vm.sh" "$@"; }
-on_vm() { "$top/qemu/vm.sh" ssh "$@"; }
-cleanup() {
-	"$top/qemu/vm.sh" status >/dev/null 2>&1 && "$top/qemu/vm.sh" monitor quit 2>/dev/null
-	[ -n "${srv:-}" ] && kill "$srv" 2>/dev/null
-	return 0
-}
-trap cleanup EXIT
 
 # The site as its users see it: https://LOGIN.42.fr (with the published
 # port when it is not 443), the connection going to the forwarded port.

@@ -15,7 +15,7 @@
  * Each step has a key: the SHA-256 of the previous step's key and what
  * the step does (its words after substitution, the config it runs with,
  * and for COPY the bytes, names and modes of what it copies). A layer is
- * kept in the cache as <key>.sqfs (zstd); a step whose key is there is not
+ * kept in the cache as <key>.erofs (lz4hc); a step whose key is there is not
  * run again, and neither is anything before it. */
 #include "build.h"
 
@@ -42,7 +42,7 @@
 #include "dockerfile.h"
 #include "envfile.h"
 #include "ignore.h"
-#include "squash.h"
+#include "layer.h"
 #include "util.h"
 
 #define BASE_IMAGE "debian:bookworm"
@@ -212,7 +212,7 @@ static struct {
 	int verbose;
 	int mounted;			/* layers mounted under tmp/mnt */
 	char base_key[65];
-	char base_sqfs[PATH_MAX];
+	char base_layer[PATH_MAX];
 	int steps_total, steps_run;
 } B;
 
@@ -300,18 +300,24 @@ static int dir_empty(const char *path)
 	return empty;
 }
 
-/* Pack dir into the cache as <key>.sqfs (written aside, then renamed). */
+/* Pack dir into the cache as <key>.erofs (written aside, then renamed):
+ * EROFS with lz4hc, because the appliance's 6.1 kernel can id-map an
+ * EROFS mount for a container's user namespace and cannot a squashfs one
+ * (layer.h), and lz4 decompresses fastest under emulation. The UUID comes
+ * from the key, so the same layer is the same bytes. */
 static int pack_layer(const char *dir, const char *key, char *out, size_t outlen)
 {
-	char tmp[PATH_MAX], log[PATH_MAX];
-	char *const argv[] = {"mksquashfs", (char *)dir, tmp, "-comp", "zstd", "-noappend",
-			      "-quiet", "-no-progress", NULL};
+	char tmp[PATH_MAX], log[PATH_MAX], uuid[48];
+	char *const argv[] = {"mkfs.erofs", "-zlz4hc", "--quiet", "--preserve-mtime", uuid,
+			      tmp, (char *)dir, NULL};
 
-	pathf(out, outlen, "%s/layers/%s.sqfs", B.cache, key);
-	pathf(tmp, sizeof(tmp), "%s/layers/.%s.sqfs.%d", B.cache, key, (int)getpid());
-	pathf(log, sizeof(log), "%s/mksquashfs.log", B.tmp);
+	snprintf(uuid, sizeof(uuid), "-U%.8s-%.4s-%.4s-%.4s-%.12s", key, key + 8, key + 12,
+		 key + 16, key + 20);
+	pathf(out, outlen, "%s/layers/%s.erofs", B.cache, key);
+	pathf(tmp, sizeof(tmp), "%s/layers/.%s.erofs.%d", B.cache, key, (int)getpid());
+	pathf(log, sizeof(log), "%s/mkfs.erofs.log", B.tmp);
 	if (run_cmd(argv, log) != 0) {
-		fprintf(stderr, "hostd-build: mksquashfs %s failed:\n", dir);
+		fprintf(stderr, "hostd-build: mkfs.erofs %s failed:\n", dir);
 		show_tail(log, 10);
 		unlink(tmp);
 		return -1;
@@ -325,7 +331,7 @@ static int pack_layer(const char *dir, const char *key, char *out, size_t outlen
 }
 
 /* The mount point of a cached layer in this run (mounted on first use). */
-static int layer_dir(const char *sqfs, const char *key, char *out, size_t len)
+static int layer_dir(const char *file, const char *key, char *out, size_t len)
 {
 	char err[600];
 	struct stat st;
@@ -337,7 +343,7 @@ static int layer_dir(const char *sqfs, const char *key, char *out, size_t len)
 		fprintf(stderr, "hostd-build: mkdir %s: %s\n", out, strerror(errno));
 		return -1;
 	}
-	if (squash_mount(sqfs, out, err, sizeof(err)) < 0) {
+	if (layer_mount(file, out, -1, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hostd-build: %s: %s\n", err, strerror(errno));
 		rmdir(out);
 		return -1;
@@ -466,8 +472,8 @@ static int ensure_base(void)
 	}
 	host_apt_options(&opts, &d);
 	digest_hex(&d, B.base_key);
-	pathf(B.base_sqfs, sizeof(B.base_sqfs), "%s/layers/%s.sqfs", B.cache, B.base_key);
-	if (stat(B.base_sqfs, &st) == 0) {
+	pathf(B.base_layer, sizeof(B.base_layer), "%s/layers/%s.erofs", B.cache, B.base_key);
+	if (stat(B.base_layer, &st) == 0) {
 		printf("[base] debian:bookworm: cached (%.12s)\n", B.base_key);
 		rc = 0;
 		goto out;
@@ -507,8 +513,8 @@ static int ensure_base(void)
 			goto out;
 		}
 	}
-	if (tidy_base(root) < 0 || pack_layer(root, B.base_key, B.base_sqfs,
-					     sizeof(B.base_sqfs)) < 0)
+	if (tidy_base(root) < 0 || pack_layer(root, B.base_key, B.base_layer,
+					     sizeof(B.base_layer)) < 0)
 		goto out;
 	rm_rf(root);
 	printf("[base] debian:bookworm: built in %.1f s (%.12s)\n", now_s() - t0, B.base_key);
@@ -641,7 +647,7 @@ static int cached(struct image *im)
 	char path[PATH_MAX];
 	struct stat st;
 
-	pathf(path, sizeof(path), "%s/layers/%s.sqfs", B.cache, im->key);
+	pathf(path, sizeof(path), "%s/layers/%s.erofs", B.cache, im->key);
 	if (stat(path, &st) == 0) {
 		strv_add(&im->layers, path);
 		strv_add(&im->layer_keys, im->key);
@@ -794,6 +800,12 @@ static int do_run(struct bctx *b, const struct df_inst *in)
 	strv_add(&argv, "--state");
 	strv_add(&argv, state);
 	strv_add(&argv, "--net");
+	strv_add(&argv, "host");
+	/* As docker build: the step's root is the build host's root, so what
+	 * it installs keeps the owners the image says (a user namespace
+	 * would store its own VM ids in the layer). Every other protection
+	 * stays: devices, masks, capabilities, seccomp. */
+	strv_add(&argv, "--userns");
 	strv_add(&argv, "host");
 	strv_add(&argv, "--hostname");
 	strv_add(&argv, "buildkitsandbox");
@@ -1019,7 +1031,7 @@ static int do_from(struct bctx *b, const struct df_inst *in)
 			return fail(b, in, "the base image could not be made");
 		}
 		memcpy(b->im->key, B.base_key, sizeof(b->im->key));
-		strv_add(&b->im->layers, B.base_sqfs);
+		strv_add(&b->im->layers, B.base_layer);
 		strv_add(&b->im->layer_keys, B.base_key);
 		/* What Docker's debian image says about itself. */
 		strv_setenv(&b->im->env, "PATH",

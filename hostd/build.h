@@ -26,7 +26,7 @@ enum health_kind { HEALTH_UNSET, HEALTH_NONE, HEALTH_CMD, HEALTH_SHELL };
 struct image {
 	char *name;			/* "nginx:1.0" */
 	char key[65];			/* the last step's cache key */
-	struct strv layers;		/* squashfs files in the cache */
+	struct strv layers;		/* EROFS files in the cache */
 	struct strv layer_keys;		/* their keys (file names) */
 	struct strv env;		/* KEY=VALUE */
 	struct strv cmd, entrypoint;	/* exec form (shell form made exec) */

@@ -258,7 +258,7 @@ static int emit_one(const struct compose *c, const struct compose_service *s,
 	    s->name);
 	put(b, "service %s\nimage %s\n", s->name, s->image);
 	for (int i = 0; i < im->layer_keys.n; i++)
-		put(b, "layer %s/%s.sqfs\n", o->layers_at, im->layer_keys.v[i]);
+		put(b, "layer %s/%s.erofs\n", o->layers_at, im->layer_keys.v[i]);
 	/* Compose: an entrypoint given here clears the image's CMD. */
 	if (s->entrypoint) {
 		for (int i = 0; s->entrypoint[i]; i++)

@@ -3,7 +3,7 @@
 # own apt sources. Quiet when everything is already there.
 set -eu
 pkgs="make build-essential bc flex bison libelf-dev libssl-dev linux-source-6.1
-musl-tools linux-libc-dev busybox-static dropbear-bin e2fsprogs cpio lz4 zstd crun runc squashfs-tools
+musl-tools linux-libc-dev busybox-static dropbear-bin e2fsprogs cpio lz4 zstd crun runc squashfs-tools erofs-utils
 iproute2 procps util-linux kmod nftables docker-compose libyaml-dev mmdebstrap
 qemu-system-x86 qemu-utils openssh-client python3 openssl curl wrk
 syslinux syslinux-common mtools dosfstools fdisk"

@@ -103,7 +103,7 @@ keyline=$(sed -n 2p "$secrets/tls.key")
 check "the search for the private key finds it where it is" grep -rqF "$keyline" "$secrets"
 check "the private key is in no image layer" sh -c "
 	for l in \$(sed -n 's|^layer /images/layers/||p' '$out'/stack/plans/*.plan | sort -u); do
-		rm -rf '$work/layer' && unsquashfs -q -n -d '$work/layer' '${INCEPTION_CACHE:-/var/cache/inception}/layers/'\$l >/dev/null 2>&1 || exit 1
+		rm -rf '$work/layer' && fsck.erofs --extract='$work/layer' '${INCEPTION_CACHE:-/var/cache/inception}/layers/'\$l >/dev/null 2>&1 || exit 1
 		grep -rqF '$keyline' '$work/layer' && { echo \"key found in layer \$l\"; exit 1; }
 	done
 	rm -rf '$work/layer'"

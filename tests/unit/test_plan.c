@@ -12,7 +12,7 @@ static int parse(const char *text)
 	return plan_parse(&p, text, strlen(text), "nginx.plan", err, sizeof(err));
 }
 
-#define MIN "version 1\nservice nginx\nimage nginx:1.0\nlayer /images/base.sqfs\ncmd nginx\n"
+#define MIN "version 1\nservice nginx\nimage nginx:1.0\nlayer /images/base.erofs\ncmd nginx\n"
 
 /* The plan must fail with exactly this message. */
 static int fails_with(const char *text, const char *msg)
@@ -33,8 +33,8 @@ void test_plan(void)
 		"version 1\n"
 		"service wordpress\n"
 		"image wordpress:1.0\n"
-		"layer /images/l/base.sqfs\n"
-		"layer /images/l/php.sqfs\n"
+		"layer /images/l/base.erofs\n"
+		"layer /images/l/php.erofs\n"
 		"entrypoint /usr/local/bin/entry.sh\n"
 		"cmd php-fpm8.2\n"
 		"cmd -F\n"
@@ -66,7 +66,7 @@ void test_plan(void)
 
 	CHECK(parse(full) == 0);
 	CHECK(!strcmp(p.service, "wordpress") && !strcmp(p.image, "wordpress:1.0"));
-	CHECK(p.nlayers == 2 && !strcmp(p.layers[1], "/images/l/php.sqfs"));
+	CHECK(p.nlayers == 2 && !strcmp(p.layers[1], "/images/l/php.erofs"));
 	CHECK(p.nentrypoint == 1 && p.entrypoint[1] == NULL);
 	/* One argv element per line, spaces kept verbatim. */
 	CHECK(p.ncmd == 3 && !strcmp(p.cmd[2], "--fpm-config /etc/php/8.2/fpm/php-fpm.conf"));

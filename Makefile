@@ -13,7 +13,7 @@ export SSH_PORT
 BUILDER_ONLY := $(addprefix hostd/,build.c strbuf.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c) \
                 $(wildcard hostd/compose*.c)
 HOSTD_SRC  := $(filter-out $(BUILDER_ONLY),$(wildcard hostd/*.c))
-BUILD_SRC  := $(BUILDER_ONLY) $(addprefix hostd/,plan.c order.c user.c squash.c util.c)
+BUILD_SRC  := $(BUILDER_ONLY) $(addprefix hostd/,plan.c order.c user.c layer.c userns.c util.c)
 HOSTD_HDR  := $(wildcard hostd/*.h)
 CFLAGS     ?= -O2
 WARN       := -Wall -Wextra -Werror
@@ -21,7 +21,7 @@ MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
-              hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c \
+              hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/layer.c hostd/userns.c hostd/devices.c hostd/masks.c hostd/cgroup.c hostd/ignore.c \
               $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 

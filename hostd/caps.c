@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <stddef.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,14 +24,41 @@ uint64_t caps_docker_default(void)
 	return m;
 }
 
-int caps_limit(uint64_t keep, const char **step)
+uint64_t caps_container_default(void)
 {
-	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct data[2];
-	int last = CAP_LAST_CAP;
+	return caps_docker_default() & ~(1ULL << CAP_MKNOD);
+}
 
-	/* Bounding set first: it needs CAP_SETPCAP, which we still have. */
-	for (int c = 0; c <= last; c++) {
+/* Kernel numbering, 6.1's (CAP_LAST_CAP is 40). */
+static const char *const names[] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
+	"SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
+	"NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE",
+	"SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT",
+	"SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE",
+	"AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+	"WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+int caps_from_name(const char *name)
+{
+	if (!strncasecmp(name, "CAP_", 4))
+		name += 4;
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (!strcasecmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+const char *caps_name(int cap)
+{
+	return cap >= 0 && cap < (int)(sizeof(names) / sizeof(names[0])) ? names[cap] : NULL;
+}
+
+int caps_bound(uint64_t keep, const char **step)
+{
+	/* The bounding set needs CAP_SETPCAP, which we still have. */
+	for (int c = 0; c <= CAP_LAST_CAP; c++) {
 		if (keep & (1ULL << c))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) {
@@ -42,6 +71,21 @@ int caps_limit(uint64_t keep, const char **step)
 		*step = "clear ambient capabilities";
 		return -1;
 	}
+	return 0;
+}
+
+int caps_limit(uint64_t keep, const char **step)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	uint64_t have;
+
+	if (syscall(SYS_capget, &hdr, data) < 0) {
+		*step = "capget";
+		return -1;
+	}
+	have = data[0].permitted | (uint64_t)data[1].permitted << 32;
+	keep &= have;
 	data[0].effective = data[0].permitted = data[0].inheritable = (uint32_t)keep;
 	data[1].effective = data[1].permitted = data[1].inheritable =
 		(uint32_t)(keep >> 32);

@@ -4,8 +4,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+
+#include "devices.h"
 
 #include "log.h"
 #include "util.h"
@@ -56,36 +60,22 @@ static int write_attr(const char *dir, const char *attr, const char *val,
 	return 0;
 }
 
-int cgroup_create(const char *root, const char *name, const struct cgroup_limits *l,
-		  char *path, size_t len, char *why, size_t whylen)
+const char *cgroup_v2_root(void)
 {
-	char have[256], parent[256], val[64];
+	static const char *const where[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+	struct statfs st;
 
-	snprintf(parent, sizeof(parent), "%s/cgroup.controllers", root);
-	if (read_file(parent, have, sizeof(have)) < 0) {
-		snprintf(why, whylen, "%s is not a cgroup v2 hierarchy (no %s)", root, parent);
-		return 1;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++)
-		if (!strstr(have, wanted[i])) {
-			snprintf(why, whylen, "the %s controller is not available in %s",
-				 wanted[i], root);
-			return 1;
-		}
-	/* hostd's own subtree, with every controller passed down to it. */
-	snprintf(parent, sizeof(parent), "%s/hostd", root);
-	if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
-		snprintf(why, whylen, "mkdir %s", parent);
-		return -1;
-	}
-	if (write_attr(root, "cgroup.subtree_control", "+cpu +memory +pids +io", why, whylen) < 0 ||
-	    write_attr(parent, "cgroup.subtree_control", "+cpu +memory +pids +io", why, whylen) < 0)
-		return -1;
-	snprintf(path, len, "%s/%s", parent, name);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		snprintf(why, whylen, "mkdir %s", path);
-		return -1;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++)
+		if (statfs(where[i], &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
+			return where[i];
+	return NULL;
+}
+
+static int apply_limits(const char *path, const struct cgroup_limits *l, char *why,
+			size_t whylen)
+{
+	char val[64];
+
 	snprintf(val, sizeof(val), "%lld", l->memory_max);
 	if (l->memory_max) {
 		char swap[512];
@@ -106,6 +96,57 @@ int cgroup_create(const char *root, const char *name, const struct cgroup_limits
 	if (l->pids_max && write_attr(path, "pids.max", val, why, whylen) < 0)
 		return -1;
 	return 0;
+}
+
+int cgroup_create(const char *name, const struct cgroup_limits *l,
+		  char *path, size_t len, char *why, size_t whylen)
+{
+	const char *root = cgroup_v2_root();
+	char have[256] = "", parent[256];
+	int controllers = 1;
+
+	if (!root) {
+		snprintf(why, whylen, "no cgroup v2 hierarchy (at /sys/fs/cgroup or "
+			 "/sys/fs/cgroup/unified) to attach the device policy to");
+		errno = ENOENT;
+		return -1;
+	}
+	snprintf(parent, sizeof(parent), "%s/cgroup.controllers", root);
+	if (read_file(parent, have, sizeof(have)) < 0)
+		have[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++)
+		if (!strstr(have, wanted[i]))
+			controllers = 0;
+	/* hostd's own subtree, with every controller passed down to it. */
+	snprintf(parent, sizeof(parent), "%s/hostd", root);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, whylen, "mkdir %s", parent);
+		return -1;
+	}
+	if (controllers &&
+	    (write_attr(root, "cgroup.subtree_control", "+cpu +memory +pids +io", why, whylen) < 0 ||
+	     write_attr(parent, "cgroup.subtree_control", "+cpu +memory +pids +io", why, whylen) < 0))
+		return -1;
+	snprintf(path, len, "%s/%s", parent, name);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, whylen, "mkdir %s", path);
+		return -1;
+	}
+	if (devices_attach(path, why, whylen) < 0) {
+		int e = errno;
+
+		rmdir(path);
+		errno = e;
+		return -1;
+	}
+	if (!(l->memory_max || l->cpu_quota_us || l->pids_max))
+		return 0;
+	if (!controllers) {
+		snprintf(why, whylen, "%s lacks the cpu, memory, pids or io controller "
+			 "(it has: %s)", root, have[0] ? strtok(have, "\n") : "none");
+		return 1;
+	}
+	return apply_limits(path, l, why, whylen);
 }
 
 int cgroup_remove(const char *path)

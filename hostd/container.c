@@ -23,10 +23,20 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroup.h"
+#include "devices.h"
+#include "layer.h"
+#include "masks.h"
 #include "net.h"
 #include "seccomp.h"
-#include "squash.h"
+#include "userns.h"
 #include "util.h"
+
+#ifdef HOSTD_TEST_UNCONFINED
+#define UNCONFINED(s) ((s)->unconfined)
+#else
+#define UNCONFINED(s) 0
+#endif
 
 /* A failed step: its name and errno, or (err 0) the whole reason. */
 struct child_err {
@@ -38,25 +48,46 @@ struct child_args {
 	const struct container_spec *s;
 	int errfd;
 	int sync[2];	/* the parent writes one byte once eth0 is ours */
+	int userns_fd;	/* the container's user namespace, or -1 */
 };
 
 /* Report a failed step to the parent and die; the parent prints it. */
 static void __attribute__((noreturn)) child_fail(int fd, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Attach a squashfs layer file to a free loop device (read-only, freed
- * by the kernel when its last mount goes) and mount it on dir. */
-static void mount_squashfs(const char *file, const char *dir, int efd)
+/* Attach a layer file to a free loop device (read-only, freed by the
+ * kernel when its last mount goes) and mount it on dir, id-mapped to the
+ * container's user namespace when it has one. */
+static void mount_layer_file(const char *file, const char *dir, int userns_fd, int efd)
 {
 	char why[600];
 
-	if (squash_mount(file, dir, why, sizeof(why)) < 0)
+	if (layer_mount(file, dir, userns_fd, why, sizeof(why)) < 0)
 		child_fail(efd, errno, "%s", why);
 }
 
+/* Bind dir on target (a directory), id-mapped through userns_fd. */
+static void bind_idmapped(const char *what, const char *dir, const char *target, int userns_fd,
+			  int efd)
+{
+	int tfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (tfd < 0)
+		child_fail(efd, errno, "open %s", target);
+	if (userns_bind(dir, tfd, userns_fd, 0) < 0)
+		child_fail(efd, errno, errno == EINVAL ? "%s %s: its filesystem cannot be "
+			   "id-mapped by this kernel (ext4 and EROFS can; tmpfs cannot before 6.3)"
+			   : "%s %s: id-mapped bind", what, dir);
+	close(tfd);
+}
+
 /* Mount the overlay of the layers as <state>/root; returns that path.
- * A layer is a directory, or a squashfs file mounted at <state>/lowerN. */
-static const char *setup_overlay(const struct container_spec *s, int efd)
+ * A layer is a directory, or a layer file mounted at <state>/lowerN; with
+ * a user namespace each is id-mapped there, so the image's files belong
+ * to the container's ids (overlayfs takes id-mapped lower layers since
+ * 5.19). The upper directory is not id-mapped: what the container
+ * writes is stored with its VM ids, which is what they are. */
+static const char *setup_overlay(const struct container_spec *s, int userns_fd, int efd)
 {
 	static char root[4096], opts[4096], dirs[CONTAINER_MAX_LAYERS][4096];
 	size_t n = 0;
@@ -66,14 +97,26 @@ static const char *setup_overlay(const struct container_spec *s, int efd)
 
 		if (stat(s->layers[i], &st) < 0)
 			child_fail(efd, errno, "layer %s", s->layers[i]);
-		if (S_ISDIR(st.st_mode)) {
+		if (S_ISDIR(st.st_mode) && userns_fd < 0) {
 			snprintf(dirs[i], sizeof(dirs[i]), "%s", s->layers[i]);
 			continue;
 		}
 		snprintf(dirs[i], sizeof(dirs[i]), "%s/lower%d", s->state, i);
 		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST)
 			child_fail(efd, errno, "mkdir %s", dirs[i]);
-		mount_squashfs(s->layers[i], dirs[i], efd);
+		if (S_ISDIR(st.st_mode))
+			bind_idmapped("layer", s->layers[i], dirs[i], userns_fd, efd);
+		else
+			mount_layer_file(s->layers[i], dirs[i], userns_fd, efd);
+	}
+	/* The merged root's owner is the upper directory's: the container's
+	 * root, not a VM id it cannot map (it could not write to /). */
+	if (userns_fd >= 0) {
+		char upper[4200];
+
+		snprintf(upper, sizeof(upper), "%s/upper", s->state);
+		if (chown(upper, (uid_t)s->userns_base, (gid_t)s->userns_base) < 0)
+			child_fail(efd, errno, "chown %s to the container's root", upper);
 	}
 	snprintf(root, sizeof(root), "%s/root", s->state);
 	/* overlayfs lists lower layers top first. */
@@ -161,9 +204,18 @@ static int make_in_root(int rootfd, const char *path, int as_file)
 }
 
 /* Bind src onto dst, found inside the root (the current directory) before
- * pivot_root; the mount goes through /proc/self/fd so the path the kernel
- * mounts on is the one we resolved, not a fresh lookup. */
-static void bind_in_root(int rootfd, const struct container_mount *m, int efd)
+ * pivot_root; the mount goes through the descriptor of what we resolved
+ * (move_mount, or /proc/self/fd), not a fresh lookup of the path.
+ *
+ * With a user namespace the bind is id-mapped to it: the volume's files
+ * keep their owners as the container knows them (www-data 33 is 33 on the
+ * disk, for the VM and for every service mounting it), while the
+ * container's processes run as VM ids of their own range. A filesystem
+ * the kernel cannot id-map is refused for a read-write volume (the
+ * container's writes would land with VM ids nobody else maps) and bound
+ * as it is for a read-only one (the container sees unmapped owners as
+ * nobody and cannot write). */
+static void bind_in_root(int rootfd, const struct container_mount *m, int userns_fd, int efd)
 {
 	char fdpath[64];
 	struct stat st;
@@ -176,6 +228,17 @@ static void bind_in_root(int rootfd, const struct container_mount *m, int efd)
 	tfd = open_in_root(rootfd, m->dst, O_PATH);
 	if (tfd < 0)
 		child_fail(efd, errno, "volume %s: open %s in the container", m->src, m->dst);
+	if (userns_fd >= 0) {
+		if (userns_bind(m->src, tfd, userns_fd, m->ro) == 0) {
+			close(tfd);
+			return;
+		}
+		if (errno != EINVAL || !m->ro)
+			child_fail(efd, errno, errno == EINVAL ? "volume %s: its filesystem "
+				   "cannot be id-mapped by this kernel; mount it read-only, keep "
+				   "it on ext4, or give the service userns_mode: host" :
+				   "volume %s: id-mapped bind", m->src);
+	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
 	if (mount(m->src, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
 		child_fail(efd, errno, "bind volume %s on %s", m->src, m->dst);
@@ -193,22 +256,60 @@ static void bind_in_root(int rootfd, const struct container_mount *m, int efd)
 
 static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
 
-static void mount_volumes(const struct container_spec *s, int efd)
+/* A root directory id-mapped as it is (--rootfs with a user namespace)
+ * takes no new file from the VM's root: its id cannot be stored through
+ * the mapping (EOVERFLOW). So every mount point is made first, in the
+ * directory itself, before it is bound. */
+static void make_mount_points(const struct container_spec *s, const char *root, int efd)
+{
+	static const char *const dirs[] = {"/proc", "/sys", "/dev"};
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (rootfd < 0)
+		child_fail(efd, errno, "open %s", root);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (make_in_root(rootfd, dirs[i], 0) < 0)
+			child_fail(efd, errno, "mkdir %s in %s", dirs[i], root);
+	for (int i = 0; i < s->nmounts; i++) {
+		struct stat st;
+
+		if (stat(s->mounts[i].src, &st) < 0)
+			child_fail(efd, errno, "volume %s", s->mounts[i].src);
+		if (make_in_root(rootfd, s->mounts[i].dst, !S_ISDIR(st.st_mode)) < 0)
+			child_fail(efd, errno, "volume %s: create %s in the container",
+				   s->mounts[i].src, s->mounts[i].dst);
+	}
+	for (size_t i = 0; s->state && i < ARRAY_SIZE(etc_files); i++) {
+		char dst[64];
+
+		snprintf(dst, sizeof(dst), "/etc/%s", etc_files[i]);
+		if (make_in_root(rootfd, dst, 1) < 0)
+			child_fail(efd, errno, "create %s in the container", dst);
+	}
+	if (s->nsecrets && make_in_root(rootfd, "/run/secrets", 0) < 0)
+		child_fail(efd, errno, "mkdir /run/secrets in %s", root);
+	close(rootfd);
+}
+
+static void mount_volumes(const struct container_spec *s, int userns_fd, int efd)
 {
 	int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (rootfd < 0)
 		child_fail(efd, errno, "open the container root");
 	for (int i = 0; i < s->nmounts; i++)
-		bind_in_root(rootfd, &s->mounts[i], efd);
+		bind_in_root(rootfd, &s->mounts[i], userns_fd, efd);
 	for (size_t i = 0; s->state && i < ARRAY_SIZE(etc_files); i++) {
 		char src[4096], dst[64];
 		struct container_mount m = {.src = src, .dst = dst};
 
 		snprintf(src, sizeof(src), "%s/%s", s->state, etc_files[i]);
 		snprintf(dst, sizeof(dst), "/etc/%s", etc_files[i]);
+		/* Files of the state directory (tmpfs in the appliance): not
+		 * id-mapped; container_write_etc made them the container
+		 * root's. */
 		if (access(src, F_OK) == 0)
-			bind_in_root(rootfd, &m, efd);
+			bind_in_root(rootfd, &m, -1, efd);
 	}
 	close(rootfd);
 }
@@ -245,22 +346,34 @@ int container_write_etc(const struct container_spec *s, char *err, size_t errlen
 	snprintf(path, sizeof(path), "%s/resolv.conf", s->state);
 	if (write_file(path, buf, r > 0 ? (size_t)r : 0, 0644) < 0)
 		goto fail;
+	/* As Docker's userns-remap does: the container's root owns them. */
+	for (size_t i = 0; s->userns_base && i < ARRAY_SIZE(etc_files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", s->state, etc_files[i]);
+		if (chown(path, (uid_t)s->userns_base, (gid_t)s->userns_base) < 0 &&
+		    errno != ENOENT)
+			goto fail;
+	}
 	return 0;
 fail:
 	snprintf(err, errlen, "write %s: %s", path, strerror(errno));
 	return -1;
 }
 
+/* Secrets belong to the container's root (0400): its VM id when it has a
+ * user namespace. */
 static void mount_secrets(const struct container_spec *s, int efd)
 {
 	static char buf[65536];
+	char opts[96];
+	uid_t root = (uid_t)s->userns_base;
 
 	if (!s->nsecrets)
 		return;
 	if (mkdir_p("/run/secrets", 0755) < 0)
 		child_fail(efd, errno, "mkdir /run/secrets");
-	if (mount("secrets", "/run/secrets", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0755,size=1024k") < 0)
+	snprintf(opts, sizeof(opts), "mode=0755,size=1024k,uid=%u,gid=%u", (unsigned)root,
+		 (unsigned)root);
+	if (mount("secrets", "/run/secrets", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
 		child_fail(efd, errno, "mount tmpfs on /run/secrets");
 	for (int i = 0; i < s->nsecrets; i++) {
 		char path[300];
@@ -271,6 +384,8 @@ static void mount_secrets(const struct container_spec *s, int efd)
 		out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
 		if (out < 0)
 			child_fail(efd, errno, "create %s", path);
+		if (root && fchown(out, root, (gid_t)root) < 0)
+			child_fail(efd, errno, "chown %s to the container's root", path);
 		while ((n = read(secret_fds[i], buf, sizeof(buf))) > 0)
 			if (write_all(out, buf, (size_t)n) < 0)
 				child_fail(efd, errno, "write %s", path);
@@ -280,7 +395,7 @@ static void mount_secrets(const struct container_spec *s, int efd)
 		close(secret_fds[i]);
 	}
 	if (mount(NULL, "/run/secrets", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID |
-		  MS_NODEV | MS_NOEXEC, "mode=0755,size=1024k") < 0)
+		  MS_NODEV | MS_NOEXEC, opts) < 0)
 		child_fail(efd, errno, "make /run/secrets read-only");
 }
 
@@ -300,36 +415,44 @@ static void child_fail(int fd, int err, const char *fmt, ...)
 	_exit(127);
 }
 
-static const struct {
-	const char *name;
-	mode_t mode;
-	int major, minor;
-} devices[] = {
-	{"null", 0666, 1, 3}, {"zero", 0666, 1, 5}, {"full", 0666, 1, 7},
-	{"random", 0666, 1, 8}, {"urandom", 0666, 1, 9}, {"tty", 0666, 5, 0},
-};
-
-/* A minimal /dev, as Docker gives: the usual character devices, devpts
- * with its own ptmx, /dev/shm, and the fd links. */
-static void setup_dev(int efd)
+/* A minimal /dev, as Docker gives: the character devices of devices.c,
+ * devpts with its own ptmx, /dev/shm, and the fd links. The tmpfs is
+ * nodev: the device nodes in it are binds of the VM's own (a bind keeps
+ * its source mount's flags), so a node made there by anyone cannot be
+ * opened — and the cgroup's device program refuses mknod anyway. */
+static void setup_dev(const struct container_spec *s, int efd)
 {
 	static const char *const links[][2] = {
 		{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
 		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
 		{"pts/ptmx", "ptmx"},
 	};
+	const struct device_rule *dev;
+	unsigned long flags = MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_STRICTATIME;
+	char opts[96];
+	size_t ndev;
 
-	if (mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0)
+	if (UNCONFINED(s))
+		flags &= ~(unsigned long)MS_NODEV;
+	snprintf(opts, sizeof(opts), "mode=755,size=65536k,uid=%lu,gid=%lu", s->userns_base,
+		 s->userns_base);
+	if (mount("tmpfs", "dev", "tmpfs", flags, opts) < 0)
 		child_fail(efd, errno, "mount tmpfs on /dev");
-	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
-		char p[64];
+	dev = devices_table(&ndev);
+	for (size_t i = 0; i < ndev; i++) {
+		char p[64], src[64];
+		int fd;
 
-		snprintf(p, sizeof(p), "dev/%s", devices[i].name);
-		if (mknod(p, S_IFCHR | devices[i].mode,
-			  makedev(devices[i].major, devices[i].minor)) < 0)
-			child_fail(efd, errno, "mknod /%s", p);
-		if (chmod(p, devices[i].mode) < 0)	/* umask */
-			child_fail(efd, errno, "chmod /%s", p);
+		if (!dev[i].node)
+			continue;
+		snprintf(p, sizeof(p), "dev/%s", dev[i].node);
+		snprintf(src, sizeof(src), "/dev/%s", dev[i].node);
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0)
+			child_fail(efd, errno, "create /%s", p);
+		close(fd);
+		if (mount(src, p, NULL, MS_BIND, NULL) < 0)
+			child_fail(efd, errno, "bind %s on /%s", src, p);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
 		char p[64];
@@ -343,8 +466,9 @@ static void setup_dev(int efd)
 	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=0620") < 0)
 		child_fail(efd, errno, "mount devpts on /dev/pts");
-	if (mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=1777,size=65536k") < 0)
+	snprintf(opts, sizeof(opts), "mode=1777,size=65536k,uid=%lu,gid=%lu", s->userns_base,
+		 s->userns_base);
+	if (mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
 		child_fail(efd, errno, "mount tmpfs on /dev/shm");
 }
 
@@ -438,14 +562,44 @@ static char *const *env_with_home(const struct container_spec *s, const struct c
 	return (char *const *)env;
 }
 
+/* Settings of the container's own network namespace, as Docker makes
+ * them: any port may be bound (its root has no CAP_NET_BIND_SERVICE over
+ * a namespace the VM's root owns: nginx's 443, vsftpd's 21), and ping
+ * works through ICMP sockets rather than raw ones. Written through the
+ * container's /proc before its /proc/sys becomes read-only. */
+static void set_net_sysctls(int efd)
+{
+	static const char *const kv[][2] = {
+		{"proc/sys/net/ipv4/ip_unprivileged_port_start", "0"},
+		{"proc/sys/net/ipv4/ping_group_range", "0 2147483647"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kv); i++)
+		if (write_file(kv[i][0], kv[i][1], strlen(kv[i][1]), 0644) < 0)
+			child_fail(efd, errno, "write '%s' to /%s", kv[i][1], kv[i][0]);
+}
+
+/* Become the container's root in its user namespace: joined last, so
+ * every mount, namespace and the cgroup above were made with the VM's
+ * root's rights and belong to namespaces the container's root does not
+ * own (it can change none of them, capabilities or not). */
+static void enter_userns(int userns_fd, int efd)
+{
+	if (setns(userns_fd, CLONE_NEWUSER) < 0)
+		child_fail(efd, errno, "join the container's user namespace");
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		child_fail(efd, errno, "become root in the container's user namespace");
+}
+
 static int child_main(void *arg)
 {
 	const struct child_args *a = arg;
 	const struct container_spec *s = a->s;
-	int efd = a->errfd;
+	int efd = a->errfd, confined = !UNCONFINED(s);
 	const char *step = NULL, *root = s->rootfs;
 	struct container_user u;
 	sigset_t none;
+	char why[600];
 
 	close(a->sync[1]);
 	/* Signals: hostd blocks them all for its signalfd; the container's
@@ -453,26 +607,17 @@ static int child_main(void *arg)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	/* Join the cgroup first, then make it the root of a new cgroup
-	 * namespace: inside, /proc/self/cgroup reads "0::/" as under Docker. */
-	if (s->cgroup) {
-		char procs[512];
-
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", s->cgroup);
-		if (write_file(procs, "0", 1, 0644) < 0)
-			child_fail(efd, errno, "join cgroup %s", s->cgroup);
-	}
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		child_fail(efd, errno, "new cgroup namespace");
-
 	/* Nothing we mount may leak back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(efd, errno, "make mounts private");
 	open_secrets(s, efd);
 	if (s->nlayers) {
-		root = setup_overlay(s, efd);
-	} else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		root = setup_overlay(s, a->userns_fd, efd);
+	} else if (a->userns_fd >= 0) {
 		/* pivot_root needs the new root to be a mount point. */
+		make_mount_points(s, root, efd);
+		bind_idmapped("rootfs", root, root, a->userns_fd, efd);
+	} else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		child_fail(efd, errno, "bind %s", root);
 	}
 	if (chdir(root) < 0)
@@ -481,6 +626,8 @@ static int child_main(void *arg)
 		child_fail(efd, errno, "mkdir /proc");
 	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		child_fail(efd, errno, "mount proc on /proc");
+	if (!s->host_net)
+		set_net_sysctls(efd);
 	if (mkdir("sys", 0555) < 0 && errno != EEXIST)
 		child_fail(efd, errno, "mkdir /sys");
 	/* sysfs belongs to the network namespace; with the host's network
@@ -492,8 +639,23 @@ static int child_main(void *arg)
 		child_fail(efd, errno, "remount /sys read-only");
 	if (mkdir("dev", 0755) < 0 && errno != EEXIST)
 		child_fail(efd, errno, "mkdir /dev");
-	setup_dev(efd);
-	mount_volumes(s, efd);
+	setup_dev(s, efd);
+	if (confined && masks_apply(".", why, sizeof(why)) < 0)
+		child_fail(efd, errno, "%s", why);
+	mount_volumes(s, a->userns_fd, efd);
+	/* Join the cgroup once the mounts are made (its device program
+	 * refuses the loop devices the layers needed), then make it the root
+	 * of a new cgroup namespace: inside, /proc/self/cgroup reads "0::/"
+	 * as under Docker. */
+	if (s->cgroup) {
+		char procs[512];
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", s->cgroup);
+		if (write_file(procs, "0", 1, 0644) < 0)
+			child_fail(efd, errno, "join cgroup %s", s->cgroup);
+	}
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(efd, errno, "new cgroup namespace");
 	/* pivot_root(".", ".") stacks the old root under the new one; the
 	 * lazy unmount then drops it from this namespace entirely. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
@@ -520,10 +682,14 @@ static int child_main(void *arg)
 	}
 	if (s->workdir && chdir(s->workdir) < 0)
 		child_fail(efd, errno, "chdir %s", s->workdir);
-	if (caps_limit(caps_docker_default(), &step) < 0)
+	if (a->userns_fd >= 0)
+		enter_userns(a->userns_fd, efd);
+	if (confined && caps_bound(s->caps, &step) < 0)
 		child_fail(efd, errno, "%s", step);
 	if (setgroups((size_t)u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 || setuid(u.uid) < 0)
 		child_fail(efd, errno, "switch to user %u:%u", (unsigned)u.uid, (unsigned)u.gid);
+	if (confined && caps_limit(s->caps, &step) < 0)
+		child_fail(efd, errno, "%s", step);
 	if (s->out_fd >= 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -533,11 +699,11 @@ static int child_main(void *arg)
 	}
 	if (cloexec_from(3) < 0)
 		child_fail(efd, errno, "close inherited descriptors");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (confined && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(efd, errno, "set no_new_privs");
 	/* Last: from here on the filter applies to us too, and execve is
 	 * the only call left. */
-	if (seccomp_install() < 0)
+	if (confined && seccomp_install() < 0)
 		child_fail(efd, errno, "install the seccomp filter");
 	execvpe(s->argv[0], s->argv, env_with_home(s, &u));
 	child_fail(efd, errno, "exec %s", s->argv[0]);
@@ -549,13 +715,15 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 	static char stack[64 * 1024] __attribute__((aligned(16)));
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
 	int p[2];
-	struct child_args a = {.s = s};
+	struct child_args a = {.s = s, .userns_fd = -1};
 	struct child_err ce;
 	pid_t pid;
 	ssize_t n;
 
 	if (!s->host_net)
 		flags |= CLONE_NEWNET;
+	if (UNCONFINED(s))
+		flags &= ~CLONE_NEWPID;
 	if (s->state) {
 		char err[4200];
 
@@ -564,8 +732,19 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 			return -1;
 		}
 	}
+	if (s->userns_base && !UNCONFINED(s)) {
+		char why[300];
+
+		a.userns_fd = userns_open(s->userns_base, USERNS_SIZE, why, sizeof(why));
+		if (a.userns_fd < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prefix, why, strerror(errno));
+			return -1;
+		}
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		fprintf(stderr, "%s: pipe: %s\n", prefix, strerror(errno));
+		if (a.userns_fd >= 0)
+			close(a.userns_fd);
 		return -1;
 	}
 	a.errfd = p[1];
@@ -573,9 +752,13 @@ pid_t container_start(const struct container_spec *s, const char *prefix,
 		fprintf(stderr, "%s: pipe: %s\n", prefix, strerror(errno));
 		close(p[0]);
 		close(p[1]);
+		if (a.userns_fd >= 0)
+			close(a.userns_fd);
 		return -1;
 	}
 	pid = clone(child_main, stack + sizeof(stack), flags, &a);
+	if (a.userns_fd >= 0)
+		close(a.userns_fd);	/* the child has its own copy */
 	if (pid < 0) {
 		fprintf(stderr, "%s: clone into new namespaces: %s\n", prefix,
 			strerror(errno));
@@ -651,10 +834,21 @@ static int read_env(pid_t pid, char *buf, size_t len, char **env, int max)
 	return k;
 }
 
+/* The ids of pid's user namespace for ids as we see them. */
+static int to_inside(pid_t pid, const char *which, unsigned long id, unsigned long *in)
+{
+	if (userns_inside(pid, which, id, in) == 0)
+		return 0;
+	*in = 65534;	/* unmapped: the kernel's overflow id, nobody */
+	return errno == ERANGE ? 0 : -1;
+}
+
 /* The user pid runs as, from /proc/<pid>/status: its real uid and gid
  * and its supplementary groups, i.e. the container's user as start
- * resolved it. Returns 0, or -1 with errno set (EINVAL: unreadable). */
-static int read_user(pid_t pid, struct container_user *u)
+ * resolved it, as ids of its own user namespace; and its bounding set,
+ * the capabilities it was given. Returns 0, or -1 with errno set
+ * (EINVAL: unreadable). */
+static int read_user(pid_t pid, struct container_user *u, uint64_t *caps)
 {
 	static char buf[16384];
 	char path[64], *p;
@@ -683,13 +877,57 @@ static int read_user(pid_t pid, struct container_user *u)
 				u->groups[u->ngroups++] = (gid_t)v;
 			}
 			seen |= 4;
+		} else if (!strncmp(p, "CapBnd:", 7)) {
+			*caps = strtoull(p + 7, &e, 16);
+			seen |= 8;
 		}
 	}
-	if (seen != 7) {
+	if (seen != 15) {
 		errno = EINVAL;
 		return -1;
 	}
+	/* /proc shows the ids as our namespace sees them: the VM's, for a
+	 * container with a user namespace of its own. */
+	if (to_inside(pid, "uid_map", u->uid, &v) < 0)
+		return -1;
+	u->uid = (uid_t)v;
+	if (to_inside(pid, "gid_map", u->gid, &v) < 0)
+		return -1;
+	u->gid = (gid_t)v;
+	for (int i = 0; i < u->ngroups; i++) {
+		if (to_inside(pid, "gid_map", u->groups[i], &v) < 0)
+			return -1;
+		u->groups[i] = (gid_t)v;
+	}
 	return 0;
+}
+
+/* pid's capability bounding set (what its container was given). */
+static int read_caps(pid_t pid, uint64_t *caps)
+{
+	struct container_user u;
+
+	return read_user(pid, &u, caps);
+}
+
+/* Our user namespace's descriptor when pid's is another one (then the
+ * exec child joins it), else -1 with errno 0. */
+static int other_userns(pid_t pid)
+{
+	char path[64];
+	struct stat mine, theirs;
+	int fd;
+
+	errno = 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (stat("/proc/self/ns/user", &mine) < 0 || stat(path, &theirs) < 0)
+		return -1;
+	if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
+		errno = 0;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd;
 }
 
 /* Send fd over the unix socket sock (SCM_RIGHTS), with one byte of data. */
@@ -811,7 +1049,8 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 	static char *env[256];
 	char path[128], line[256], cg[512] = "";
 	struct container_user u;
-	int fds[6], tty_sock = x ? x->tty_sock : -1;
+	int fds[6], tty_sock = x ? x->tty_sock : -1, userns_fd;
+	uint64_t caps;
 	ssize_t n;
 	pid_t child;
 	FILE *f;
@@ -832,9 +1071,20 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 			fprintf(stderr, "%s: user %s: %s\n", prefix, x->user, uerr);
 			return -1;
 		}
-	} else if (read_user(target, &u) < 0) {
+	} else if (read_user(target, &u, &caps) < 0) {
 		fprintf(stderr, "%s: read the user of pid %d from /proc/%d/status: %s\n", prefix,
 			(int)target, (int)target, strerror(errno));
+		return -1;
+	}
+	if (read_caps(target, &caps) < 0) {
+		fprintf(stderr, "%s: read the capabilities of pid %d from /proc/%d/status: %s\n",
+			prefix, (int)target, (int)target, strerror(errno));
+		return -1;
+	}
+	userns_fd = other_userns(target);
+	if (userns_fd < 0 && errno) {
+		fprintf(stderr, "%s: open the user namespace of pid %d: %s\n", prefix,
+			(int)target, strerror(errno));
 		return -1;
 	}
 	if (x && x->env) {
@@ -870,7 +1120,9 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 		while (fgets(line, sizeof(line), f))
 			if (!strncmp(line, "0::", 3)) {
 				line[strcspn(line, "\n")] = '\0';
-				snprintf(cg, sizeof(cg), "/sys/fs/cgroup%s/cgroup.procs", line + 3);
+				if (cgroup_v2_root())
+					snprintf(cg, sizeof(cg), "%s%s/cgroup.procs",
+						 cgroup_v2_root(), line + 3);
 			}
 		fclose(f);
 	}
@@ -883,16 +1135,24 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 			return -1;
 		}
 	}
-	/* Only where cgroup v2 is mounted at /sys/fs/cgroup (the appliance). */
-	if (cg[0] && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 &&
-	    write_file(cg, "0", 1, 0644) < 0)
+	/* The container's cgroup, and with it its device program: a command
+	 * that could not join it would escape the device policy. */
+	if (cg[0] && write_file(cg, "0", 1, 0644) < 0) {
 		fprintf(stderr, "%s: join cgroup %s: %s\n", prefix, cg, strerror(errno));
+		for (int k = 0; k < 6; k++)
+			close(fds[k]);
+		if (userns_fd >= 0)
+			close(userns_fd);
+		return -1;
+	}
 	for (int k = 0; k < 6; k++) {
 		if (setns(fds[k], 0) < 0) {
 			fprintf(stderr, "%s: join the container's %s namespace: %s\n",
 				prefix, ns_names[k], strerror(errno));
 			for (; k < 6; k++)
 				close(fds[k]);
+			if (userns_fd >= 0)
+				close(userns_fd);
 			return -1;
 		}
 		close(fds[k]);
@@ -901,8 +1161,12 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 	child = fork();
 	if (child < 0) {
 		fprintf(stderr, "%s: fork: %s\n", prefix, strerror(errno));
+		if (userns_fd >= 0)
+			close(userns_fd);
 		return -1;
 	}
+	if (child > 0 && userns_fd >= 0)
+		close(userns_fd);
 	if (child == 0) {
 		const char *step = NULL;
 		sigset_t none;
@@ -921,11 +1185,19 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 				strerror(errno));
 			_exit(126);
 		}
+		/* Last of the namespaces, as at start: the container's root
+		 * in its user namespace, then its user. */
+		if (userns_fd >= 0 && (setns(userns_fd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
+				       setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+			fprintf(stderr, "%s: exec: join the container's user namespace: %s\n",
+				prefix, strerror(errno));
+			_exit(126);
+		}
 		if (tty_sock >= 0)
 			exec_tty(tty_sock, &u, prefix);
-		if (caps_limit(caps_docker_default(), &step) < 0 ||
+		if (caps_bound(caps, &step) < 0 ||
 		    setgroups((size_t)u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 ||
-		    setuid(u.uid) < 0 ||
+		    setuid(u.uid) < 0 || caps_limit(caps, &step) < 0 ||
 		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install() < 0) {
 			fprintf(stderr, "%s: exec: %s: %s\n", prefix, step ? step : "drop privileges",
 				strerror(errno));

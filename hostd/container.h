@@ -9,6 +9,7 @@
 
 #include <netinet/in.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "user.h"
@@ -66,10 +67,22 @@ struct container_spec {
 	int nhosts;
 	const char *cgroup;		/* cgroup v2 directory to run in, or NULL */
 	int out_fd;			/* stdout and stderr; -1: inherit ours */
+	/* Capabilities kept (kernel numbering; caps.h): the bounding,
+	 * permitted, effective and inheritable sets, and what seccomp lets
+	 * through follows them. */
+	uint64_t caps;
+	/* A user namespace of its own: container ids 0..USERNS_SIZE-1 are
+	 * the VM's userns_base.. (userns.h); its layers, root and volumes
+	 * are id-mapped to it. 0: none, the container's root is the VM's
+	 * (the builder's RUN steps; compose's userns_mode: host). */
+	unsigned long userns_base;
+#ifdef HOSTD_TEST_UNCONFINED
+	/* Test builds only (tests/host/confine.sh): every protection off, as
+	 * `docker run --privileged --pid host` would be, to show that each
+	 * escape attempt of the suite works without them. */
+	int unconfined;
+#endif
 };
-
-/* Who a container's process runs as. */
-
 
 /* Write the container's /etc/hosts, /etc/hostname and /etc/resolv.conf
  * into its state directory (they are bound over the image's at start, as

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,9 +19,11 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "net.h"
 #include "container.h"
+#include "userns.h"
 #include "util.h"
 
 /* "64m", "512k", "1g", "1048576" into bytes; -1 if malformed. */
@@ -74,12 +77,17 @@ static int parse_volume(char *v, struct container_mount *m)
 }
 
 static const char usage[] =
-	"usage: hostd run (--rootfs DIR | --layer DIR|FILE.sqfs... [--state DIR])\n"
+	"usage: hostd run (--rootfs DIR | --layer DIR|FILE... [--state DIR])\n"
 	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
 	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
 	"                 [--user USER[:GROUP]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
 	"                 [--add-host NAME:IP]... [--memory BYTES[k|m|g]] [--cpus N.N]\n"
-	"                 [--pids N] -- CMD [ARG...]\n";
+	"                 [--pids N] [--userns host|auto|FIRST_ID] [--cap-add CAP]...\n"
+	"                 [--cap-drop CAP]...\n"
+#ifdef HOSTD_TEST_UNCONFINED
+	"                 [--unconfined]   (test build: every protection off)\n"
+#endif
+	"                 -- CMD [ARG...]\n";
 
 static volatile pid_t child;
 static volatile sig_atomic_t forwarded;
@@ -131,9 +139,17 @@ int container_run_main(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	s.out_fd = -1;
+	s.caps = caps_container_default();
+	s.userns_base = 1;	/* auto, decided below */
 	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
+#ifdef HOSTD_TEST_UNCONFINED
+		if (!strcmp(opt, "--unconfined")) {
+			s.unconfined = 1;
+			continue;
+		}
+#endif
 		if (!val || !strcmp(val, "--"))
 			return bad("%s needs a value", opt);
 		if (!strcmp(opt, "--rootfs"))
@@ -226,6 +242,33 @@ int container_run_main(int argc, char **argv)
 		} else if (!strcmp(opt, "--gateway")) {
 			if (inet_pton(AF_INET, val, &s.gw) != 1)
 				return bad("--gateway '%s': want A.B.C.D", val);
+		} else if (!strcmp(opt, "--userns")) {
+			char *end;
+			unsigned long b;
+
+			if (!strcmp(val, "host")) {
+				s.userns_base = 0;
+			} else if (!strcmp(val, "auto")) {
+				s.userns_base = 1;
+			} else {
+				b = strtoul(val, &end, 10);
+				if (end == val || *end || b < USERNS_FIRST_BASE ||
+				    b > 0xfffffffeUL - USERNS_SIZE || b % USERNS_SIZE)
+					return bad("--userns '%s': want host, auto, or the first VM id of "
+						   "a range (a multiple of 65536, from 131072)", val);
+				s.userns_base = b;
+			}
+		} else if (!strcmp(opt, "--cap-add") || !strcmp(opt, "--cap-drop")) {
+			int cap = caps_from_name(val);
+			uint64_t bits = !strcasecmp(val, "ALL") ? ~0ULL >> (63 - CAPS_LAST) :
+					cap >= 0 ? 1ULL << cap : 0;
+
+			if (!bits)
+				return bad("%s: unknown capability", val);
+			if (opt[6] == 'a')
+				s.caps |= bits;
+			else
+				s.caps &= ~bits;
 		} else if (!strcmp(opt, "--env")) {
 			if (!strchr(val, '=') || val[0] == '=')
 				return bad("--env '%s': want KEY=VALUE", val);
@@ -261,11 +304,20 @@ int container_run_main(int argc, char **argv)
 			       net_link_up(s.bridge) < 0))
 			return 125;
 	}
+#ifdef HOSTD_TEST_UNCONFINED
+	if (s.unconfined)
+		s.userns_base = 0;
+#endif
+	/* auto: a range of its own, from the pid (distinct for runs at the
+	 * same time), clear of the services' ranges from the first. */
+	if (s.userns_base == 1)
+		s.userns_base = USERNS_FIRST_BASE + USERNS_SIZE * (1024 + (unsigned long)getpid() % 30000);
 	if (s.rootfs && (stat(s.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return bad("--rootfs '%s' is not a directory", s.rootfs);
 	for (int l = 0; l < s.nlayers; l++)
 		if (stat(s.layers[l], &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-			return bad("--layer '%s' is not a directory or a squashfs file", s.layers[l]);
+			return bad("--layer '%s' is not a directory or a layer file (EROFS, squashfs)",
+				   s.layers[l]);
 	s.argv = argv + i + 1;
 	/* Docker's defaults for what the image and the user did not set. */
 	if (!has_env(&s, "PATH"))
@@ -303,20 +355,26 @@ int container_run_main(int argc, char **argv)
 		}
 	}
 
-	if (lim.memory_max || lim.cpu_quota_us || lim.pids_max) {
+	/* Always a cgroup: it carries the device program, and the limits
+	 * where this machine's cgroup v2 has the controllers. */
+#ifdef HOSTD_TEST_UNCONFINED
+	if (!s.unconfined)
+#endif
+	{
 		char why[600], name[32];
 		int r;
 
 		snprintf(name, sizeof(name), "run-%d", (int)getpid());
-		r = cgroup_create("/sys/fs/cgroup", name, &lim, cg, sizeof(cg), why, sizeof(why));
+		r = cgroup_create(name, &lim, cg, sizeof(cg), why, sizeof(why));
 		if (r < 0) {
 			fprintf(stderr, "hostd run: %s: %s\n", why, strerror(errno));
+			if (own_state)
+				nftw(state, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 			return 125;
 		}
 		if (r > 0)
 			fprintf(stderr, "hostd run: cannot apply limits on this machine: %s\n", why);
-		else
-			s.cgroup = cg;
+		s.cgroup = cg;
 	}
 
 	memset(&sa, 0, sizeof(sa));

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "container.h"
 #include "ctl.h"
@@ -31,6 +32,7 @@
 #include "proxy.h"
 #include "supervise_int.h"
 #include "svc.h"
+#include "userns.h"
 #include "util.h"
 
 struct ctr supervise_ctrs[MAX_CTRS];
@@ -317,6 +319,11 @@ static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 	s->env[s->nenv] = NULL;
 	s->hostname = p->hostname ? p->hostname : p->service;
 	s->workdir = p->workdir;
+	s->caps = caps_container_default();
+	/* Each service's ids are a range of the VM's of their own, by its
+	 * place among the plans (sorted by name): the same on every boot of
+	 * the same stack. */
+	s->userns_base = USERNS_FIRST_BASE + USERNS_SIZE * (unsigned long)(c - ctrs);
 	s->user = p->user;	/* resolved in the container's /etc/passwd at start */
 	for (int i = 0; i < p->nmounts; i++) {
 		struct stat vst;
@@ -420,23 +427,29 @@ static void start_ctr(struct ctr *c)
 	lim.cpu_quota_us = c->plan.cpu_quota_us;
 	lim.cpu_period_us = c->plan.cpu_period_us;
 	lim.pids_max = c->plan.pids_max;
-	r = cgroup_create("/sys/fs/cgroup", c->plan.service, &lim, c->cgroup,
-			  sizeof(c->cgroup), why, sizeof(why));
-	if (r < 0)
-		log_sys("%s: %s; running without limits", c->plan.service, why);
-	spec.cgroup = r == 0 ? c->cgroup : NULL;
-	if (pipe2(outp, O_CLOEXEC) < 0) {
+	r = cgroup_create(c->plan.service, &lim, c->cgroup, sizeof(c->cgroup), why, sizeof(why));
+	if (r > 0)
+		log_warn("%s: running without limits: %s", c->plan.service, why);
+	spec.cgroup = c->cgroup;
+	c->started_ms = now_ms();
+	c->state = CTR_STARTING;
+	if (r < 0) {
+		/* No container without its device policy. */
+		log_sys("%s: %s; not started", c->plan.service, why);
+		c->cgroup[0] = '\0';
+		pid = -1;
+	} else if (pipe2(outp, O_CLOEXEC) < 0) {
 		log_sys("%s: pipe", c->plan.service);
 		schedule_restart(c);
 		return;
+	} else {
+		spec.out_fd = outp[1];
+		pid = container_start(&spec, c->plan.service, &exec_failed);
+		close(outp[1]);
+		if (pid < 0)
+			close(outp[0]);
 	}
-	spec.out_fd = outp[1];
-	c->started_ms = now_ms();
-	c->state = CTR_STARTING;
-	pid = container_start(&spec, c->plan.service, &exec_failed);
-	close(outp[1]);
 	if (pid < 0) {
-		close(outp[0]);
 		c->last_status = (exec_failed ? (errno == ENOENT ? 127 : 126) : 125) << 8;
 		c->finished_ms = now_ms();
 		c->has_run = 1;

@@ -165,7 +165,7 @@ check "ps -q: names only" sh -c "'$hostd' ctl ps -q | grep -qx db"
 check "images --format and network ls --format" sh -c "'$hostd' ctl images --format '{{.Repository}}:{{.Tag}}' | grep -qx db:1.0 && test \"\$('$hostd' ctl network ls --format '{{.Subnet}}')\" = 10.77.0.0/24"
 "$hostd" ctl ps --bogus 2>"$work/err"
 check "a wrong option: one line, exit 2" sh -c "test $? = 2 && test \"\$(cat $work/err)\" = \"hostctl: ps: unknown option '--bogus'\""
-check "one service reaches another by name on the network" "$hostd" ctl exec web ping -c1 -W2 db
+wait_for "one service reaches another by name on the network" sh -c "'$hostd' ctl exec web sh -c 'printf \"GET / HTTP/1.0\\r\\n\\r\\n\" | nc -w 2 site 80' | grep -qx 'hello through the published port'"
 # The published port, from the daemon's own network namespace (the VM's
 # side, in the appliance).
 nsenter -t "$dpid" -n ip link set lo up
@@ -173,7 +173,7 @@ wait_for "a published port reaches the service" sh -c "nsenter -t $dpid -n /bin/
 check "2 MiB through the published port arrive intact" sh -c "test \"\$(nsenter -t $dpid -n /bin/busybox wget -qO- http://127.0.0.1:18080/big | sha256sum)\" = \"\$(sha256sum <$rfs/www/big)\""
 check "ten connections at once" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do nsenter -t $dpid -n /bin/busybox wget -qO- http://127.0.0.1:18080/ >$work/par.\$i & done; wait; test \$(cat $work/par.* | grep -c 'hello through') = 10"
 check "an unpublished port is not published" sh -c "! nsenter -t $dpid -n /bin/busybox wget -qO- -T 2 http://127.0.0.1:80/ 2>/dev/null"
-check "hostctl top lists the container's processes by host pid" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +0 +payload wait $tag\""
+check "hostctl top lists the container's processes by host pid and VM uid (its root is a VM id from 131072)" sh -c "'$hostd' ctl top db | grep -E \"^\$('$hostd' ctl inspect db | sed -n 's/.*\\\"Pid\\\": \\([0-9]*\\).*/\\1/p') +[0-9]{6,} +payload wait $tag\""
 check "hostctl stats --no-stream has a row per running container" sh -c "out=\$('$hostd' ctl stats --no-stream); echo \"\$out\" | head -1 | grep -q 'NAME.*CPU %.*MEM USAGE / LIMIT' && echo \"\$out\" | grep -q '^db ' && echo \"\$out\" | grep -q '^web '"
 check "hostctl stats --format json: Docker's field names" sh -c "'$hostd' ctl stats --no-stream --format json | python3 -c 'import json, sys; r = {o[\"Name\"]: o for o in map(json.loads, sys.stdin)}; assert {\"CPUPerc\", \"MemUsage\", \"MemPerc\", \"PIDs\", \"NetIO\"} <= set(r[\"db\"]), r'"
 before=$(pid_of web)

@@ -31,8 +31,12 @@ check "a descriptor its caller holds does not reach it (only 0-2, and ls's own)"
 check "its root is the given directory" sh -c "echo marker >$rfs/tmp/m && test \"\$($hostd run --rootfs $rfs -- cat /tmp/m)\" = marker"
 check "a minimal /dev" sh -c "test \"\$($hostd run --rootfs $rfs -- ls /dev | tr '\n' ' ')\" = 'fd full null ptmx pts random shm stderr stdin stdout tty urandom zero '"
 check "/sys is read-only" sh -c "! $hostd run --rootfs $rfs -- sh -c 'echo 1 >/sys/kernel/uevent_helper' 2>/dev/null"
-check "root keeps Docker's default capabilities only" sh -c "$hostd run --rootfs $rfs -- grep -qx 'CapEff:	00000000a80425fb' /proc/self/status"
-check "the bounding set is Docker's too" sh -c "$hostd run --rootfs $rfs --user 1000:1000 -- grep -qx 'CapBnd:	00000000a80425fb' /proc/self/status"
+check "root keeps Docker's default capabilities but CAP_MKNOD" sh -c "$hostd run --rootfs $rfs -- grep -qx 'CapEff:	00000000a00425fb' /proc/self/status"
+check "the bounding set is that too" sh -c "$hostd run --rootfs $rfs --user 1000:1000 -- grep -qx 'CapBnd:	00000000a00425fb' /proc/self/status"
+check "--cap-add mknod gives it back, --cap-drop takes one away" sh -c "$hostd run --rootfs $rfs --cap-add mknod --cap-drop CAP_NET_RAW -- grep -qx 'CapEff:	00000000a80405fb' /proc/self/status"
+check "--cap-drop all leaves none" sh -c "$hostd run --rootfs $rfs --cap-drop all -- grep -qx 'CapEff:	0000000000000000' /proc/self/status"
+"$hostd" run --rootfs "$rfs" --cap-add CAP_FLY -- true 2>"$work/err"
+check "an unknown capability is refused" sh -c "grep -q 'hostd run: CAP_FLY: unknown capability' $work/err"
 check "a non-root user has no capabilities" sh -c "$hostd run --rootfs $rfs --user 1000:1000 -- grep -qx 'CapEff:	0000000000000000' /proc/self/status"
 check "--user sets uid and gid" sh -c "test \"\$($hostd run --rootfs $rfs --user 1000:1001 -- id)\" = 'uid=1000 gid=1001'"
 check "no_new_privs is set" sh -c "$hostd run --rootfs $rfs -- grep -qx 'NoNewPrivs:	1' /proc/self/status"
@@ -134,10 +138,16 @@ lay --volume /no/such/dir:/data -- true 2>"$work/err"
 rc=$?
 check "a missing volume source: 125 and the path" sh -c "test $rc = 125 && grep -qx 'hostd run: volume /no/such/dir: No such file or directory' $work/err"
 check "--rootfs and --layer together are refused" sh -c "! $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q . || $hostd run --rootfs $rfs --layer $l1 -- true 2>&1 | grep -q 'give either --rootfs or --layer'"
+mkdir -p "$work/ero/etc" && echo from-erofs >"$work/ero/etc/a"
+mkfs.erofs -zlz4hc --quiet "$work/top.erofs" "$work/ero" >/dev/null
+check "an EROFS layer file is mounted read-only through a loop device" sh -c "test \"\$($hostd run --layer $l1 --layer $work/top.erofs -- cat /etc/a)\" = from-erofs"
+check "its loop device is released after" sh -c "! losetup -a | grep -q '$work/top.erofs'"
+check "its files belong to the container's root, through an id-mapped mount" sh -c "test \"\$($hostd run --layer $l1 --layer $work/top.erofs -- stat -c %u:%g /etc/a)\" = 0:0"
 mkdir -p "$work/sq/etc" && echo from-squashfs >"$work/sq/etc/a"
 mksquashfs "$work/sq" "$work/top.sqfs" -comp zstd -quiet -noappend >/dev/null
-check "a squashfs layer file is mounted read-only through a loop device" sh -c "test \"\$($hostd run --layer $l1 --layer $work/top.sqfs -- cat /etc/a)\" = from-squashfs"
-check "its loop device is released after" sh -c "! losetup -a | grep -q '$work/top.sqfs'"
+"$hostd" run --layer "$l1" --layer "$work/top.sqfs" -- true 2>"$work/err"
+check "a squashfs layer is refused with a user namespace, and says why" grep -q 'top.sqfs is squashfs, which this kernel cannot id-map' "$work/err"
+check "a squashfs layer works without one (--userns host)" sh -c "test \"\$($hostd run --userns host --layer $l1 --layer $work/top.sqfs -- cat /etc/a)\" = from-squashfs"
 check "the temporary state directory is removed" sh -c "! ls -d /tmp/hostd-run.* 2>/dev/null"
 # Bridge networking, inside a network namespace of our own so the
 # machine's real network is never touched.
@@ -149,7 +159,8 @@ h=$hostd
 ip -o -4 addr show hbr0 | grep -q 'inet 10.88.0.1/24' || { echo "bridge made with the gateway address"; exit 1; }
 \$h run --rootfs \$r --net hbr0 --ip 10.88.0.4/24 --hostname web -- grep -qx '10.88.0.4	web' /etc/hosts || { echo "own name in /etc/hosts"; exit 1; }
 \$h run --rootfs \$r --net hbr0 --ip 10.88.0.3/24 -- ip route | grep -q 'default via 10.88.0.1 dev eth0' || { echo "default route"; exit 1; }
-\$h run --rootfs \$r --net hbr0 --ip 10.88.0.3/24 -- ping -c1 -W2 10.88.0.1 >/dev/null || { echo "gateway reachable"; exit 1; }
+echo from-gateway | busybox nc -l -p 9 >/dev/null &
+\$h run --rootfs \$r --net hbr0 --ip 10.88.0.3/24 -- nc -w 2 10.88.0.1 9 </dev/null | grep -q from-gateway || { echo "gateway reachable"; exit 1; }
 # One container serves, another reaches it by name across the bridge.
 \$h run --rootfs \$r --net hbr0 --ip 10.88.0.10/24 --hostname a -- sh -c 'echo hello-from-a | nc -l -p 8080' >/dev/null &
 i=0

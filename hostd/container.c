@@ -207,14 +207,16 @@ static int make_in_root(int rootfd, const char *path, int as_file)
  * pivot_root; the mount goes through the descriptor of what we resolved
  * (move_mount, or /proc/self/fd), not a fresh lookup of the path.
  *
- * With a user namespace the bind is id-mapped to it: the volume's files
- * keep their owners as the container knows them (www-data 33 is 33 on the
- * disk, for the VM and for every service mounting it), while the
- * container's processes run as VM ids of their own range. A filesystem
- * the kernel cannot id-map is refused for a read-write volume (the
- * container's writes would land with VM ids nobody else maps) and bound
- * as it is for a read-only one (the container sees unmapped owners as
- * nobody and cannot write). */
+ * A named volume (m->idmap) of a container with a user namespace is
+ * id-mapped to it: its files keep their owners as the container knows
+ * them (www-data 33 is 33 on the disk, for the VM and for every service
+ * mounting it), while the container's processes run as VM ids of their
+ * own range. A filesystem the kernel cannot id-map is refused for a
+ * read-write volume (the container's writes would land with VM ids
+ * nobody else maps) and bound as it is for a read-only one (unmapped
+ * owners show as nobody; nothing can be written). Any other bind is a
+ * window on the VM's own files and is never id-mapped: what the VM's root
+ * owns there stays out of the container root's reach. */
 static void bind_in_root(int rootfd, const struct container_mount *m, int userns_fd, int efd)
 {
 	char fdpath[64];
@@ -228,7 +230,7 @@ static void bind_in_root(int rootfd, const struct container_mount *m, int userns
 	tfd = open_in_root(rootfd, m->dst, O_PATH);
 	if (tfd < 0)
 		child_fail(efd, errno, "volume %s: open %s in the container", m->src, m->dst);
-	if (userns_fd >= 0) {
+	if (userns_fd >= 0 && m->idmap) {
 		if (userns_bind(m->src, tfd, userns_fd, m->ro) == 0) {
 			close(tfd);
 			return;

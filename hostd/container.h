@@ -23,6 +23,10 @@
 struct container_mount {
 	const char *src, *dst;	/* host path, path inside the container */
 	int ro;
+	/* Id-mapped to the container's user namespace (a named volume: its
+	 * files keep the owners the container gives them); otherwise a
+	 * window on the VM's own files, which keep the VM's owners. */
+	int idmap;
 };
 
 struct container_secret {

@@ -54,22 +54,31 @@ static int remove_one(const char *path, const struct stat *st, int flag,
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-/* SRC:DST[:ro|:rw] into m; both absolute. */
+/* SRC:DST[:OPT[,OPT]] into m, OPT ro, rw or idmap (podman's word: the
+ * mount is id-mapped to the container's user namespace); both paths
+ * absolute. */
 static int parse_volume(char *v, struct container_mount *m)
 {
-	char *c1 = strchr(v, ':'), *c2;
+	char *c1 = strchr(v, ':'), *c2, *opt, *save = NULL;
 
 	if (!c1)
 		return -1;
 	*c1 = '\0';
 	c2 = strchr(c1 + 1, ':');
 	m->ro = 0;
+	m->idmap = 0;
 	if (c2) {
 		*c2 = '\0';
-		if (!strcmp(c2 + 1, "ro"))
-			m->ro = 1;
-		else if (strcmp(c2 + 1, "rw"))
+		if (!c2[1])
 			return -1;
+		for (opt = strtok_r(c2 + 1, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(opt, "ro"))
+				m->ro = 1;
+			else if (!strcmp(opt, "idmap"))
+				m->idmap = 1;
+			else if (strcmp(opt, "rw"))
+				return -1;
+		}
 	}
 	m->src = v;
 	m->dst = c1 + 1;
@@ -78,7 +87,7 @@ static int parse_volume(char *v, struct container_mount *m)
 
 static const char usage[] =
 	"usage: hostd run (--rootfs DIR | --layer DIR|FILE... [--state DIR])\n"
-	"                 [--volume SRC:DST[:ro]]... [--secret NAME:FILE]...\n"
+	"                 [--volume SRC:DST[:ro|rw][,idmap]]... [--secret NAME:FILE]...\n"
 	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
 	"                 [--user USER[:GROUP]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
 	"                 [--add-host NAME:IP]... [--memory BYTES[k|m|g]] [--cpus N.N]\n"
@@ -167,7 +176,7 @@ int container_run_main(int argc, char **argv)
 				return bad("too many --volume (at most %s)", "16");
 			snprintf(copy, sizeof(copy), "%s", val);
 			if (parse_volume(argv[i + 1], &s.mounts[s.nmounts]) < 0)
-				return bad("--volume '%s': want /SRC:/DST[:ro]", copy);
+				return bad("--volume '%s': want /SRC:/DST[:ro|rw][,idmap]", copy);
 			s.nmounts++;
 		} else if (!strcmp(opt, "--secret")) {
 			char *colon = strchr(argv[i + 1], ':');

@@ -341,6 +341,7 @@ static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 		s->mounts[i].src = p->mounts[i].src;
 		s->mounts[i].dst = p->mounts[i].dst;
 		s->mounts[i].ro = p->mounts[i].ro;
+		s->mounts[i].idmap = p->mounts[i].name != NULL;
 	}
 	s->nmounts = p->nmounts;
 	for (int i = 0; i < p->nsecrets; i++) {

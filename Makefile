@@ -102,11 +102,19 @@ $(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(HOSTD_HDR) | $(
 test-compose: $(OUT)/build/compose-dump ## docker-compose 1.29 and hostd agree on the compose fixtures and the stack
 	tests/compose/validate.sh $(OUT)/build/compose-dump
 
-$(OUT)/payload: tests/payload/payload.c | $(KINC)
-	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s -o $@ $<
+$(OUT)/payload: $(wildcard tests/payload/*.c tests/payload/*.h) | $(KINC)
+	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s -o $@ $(filter %.c,$^)
 
-test-host: $(OUT)/hostd $(OUT)/payload ## Real containers, `hostd run` and `hostd daemon`, on this machine (root)
+# A test build of hostd with `hostd run --unconfined` (every protection
+# off), for tests/host/confine.sh to show each escape attempt working
+# without them. Never installed: the appliance's hostd has no such switch.
+$(OUT)/hostd-unconfined: $(HOSTD_SRC) $(HOSTD_HDR) | $(KINC)
+	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -DHOSTD_TEST_UNCONFINED -isystem $(KINC) -static -s \
+		-o $@ $(HOSTD_SRC)
+
+test-host: $(OUT)/hostd $(OUT)/payload $(OUT)/hostd-unconfined ## Real containers, `hostd run` and `hostd daemon`, on this machine (root)
 	tests/host/run.sh
+	tests/host/confine.sh
 	tests/host/daemon.sh
 	tests/host/exec.sh
 	tests/host/ports.sh

@@ -8,6 +8,9 @@
  *                         forks succeeded ("forked K of N")
  *   payload wait [WORD]   print "ready WORD", then wait; exit 0 on SIGTERM
  *                         (a well-behaved daemon, even as a namespace's PID 1)
+ *   payload escape NAME [ARG...]
+ *                         one escape attempt (escape.c); "NAME: ok" if it
+ *                         worked
  * It never relies on a shell inside the container. */
 #include <errno.h>
 #include <sched.h>
@@ -18,6 +21,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "escape.h"
 
 static void on_term(int sig)
 {
@@ -119,6 +124,8 @@ int main(int argc, char **argv)
 		printf("forked %d of %d\n", k, n);
 		return 0;
 	}
+	if (argc >= 3 && !strcmp(argv[1], "escape"))
+		return escape_main(argc - 2, argv + 2);
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "wait")) {
 		signal(SIGTERM, on_term);
 		printf("ready %s\n", argc == 3 ? argv[2] : "");
@@ -126,6 +133,7 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
-	fprintf(stderr, "usage: payload try SYSCALL... | alloc MIB | fork N | wait [WORD]\n");
+	fprintf(stderr, "usage: payload try SYSCALL... | alloc MIB | fork N | wait [WORD] | "
+		"escape NAME [ARG...]\n");
 	return 2;
 }

@@ -145,7 +145,9 @@ struct compose_service {
 	 * as Compose splits it (POSIX shlex words, no shell, no expansion
 	 * beyond interpolation). */
 	const char **command, **entrypoint;
-	const char *user, *working_dir;	/* NULL: the image's */
+	const char *user, *working_dir;	/* NULL: the image's; working_dir cleaned */
+	/* The lines of those four keys (0: not given), for messages. */
+	int command_line, entrypoint_line, user_line, working_dir_line;
 };
 
 struct compose_volume {

@@ -649,15 +649,20 @@ static int string_key(struct ctx *x, const struct item *it, const char *w,
 			return fail(x, n, "%s: '%s' is not a signal", w, v);
 		s->stop_signal = sig;
 	} else if (!strcmp(k, "user")) {
+		s->user_line = line_of(n);
 		if (str(x, n, w, &s->user) < 0)
 			return -1;
 		if (!*s->user)
 			return fail(x, n, "%s: empty user", w);
 	} else if (!strcmp(k, "working_dir")) {
-		if (str(x, n, w, &s->working_dir) < 0)
+		s->working_dir_line = line_of(n);
+		if (str(x, n, w, &v) < 0)
 			return -1;
-		if (s->working_dir[0] != '/')
-			return fail(x, n, "%s: '%s' is not an absolute path", w, s->working_dir);
+		if (v[0] != '/')
+			return fail(x, n, "%s: '%s' is not an absolute path", w, v);
+		/* Cleaned as Docker cleans it: the plan takes normalized paths. */
+		if (!(s->working_dir = compose_join(x, "/", v)))
+			return -1;
 	} else {
 		*done = 0;
 	}
@@ -720,10 +725,14 @@ static int service_key(struct ctx *x, const struct item *it, const char *sw, con
 	}
 	if (!strcmp(k, "deploy"))
 		return deploy(x, n, w, raw);
-	if (!strcmp(k, "command"))
+	if (!strcmp(k, "command")) {
+		s->command_line = line_of(n);
 		return argv_value(x, n, w, &s->command);
-	if (!strcmp(k, "entrypoint"))
+	}
+	if (!strcmp(k, "entrypoint")) {
+		s->entrypoint_line = line_of(n);
 		return argv_value(x, n, w, &s->entrypoint);
+	}
 	if (!strcmp(k, "network_mode")) {
 		if (str(x, n, w, &m) < 0)
 			return -1;

@@ -348,12 +348,13 @@ static void volumes(void)
 	CHECK(mount_is(&s->mounts[7], COMPOSE_BIND, abs_of(VALID "conf"), "/etc/app", 1));
 	CHECK(mount_is(&s->mounts[8], COMPOSE_VOLUME, "data", "/backup", 0));
 	CHECK(s->mounts[6].line == 13);
-	/* Paths are cleaned lexically: trailing slashes, "..", up to the root. */
+	/* Paths, sources and targets, are cleaned lexically: trailing slashes,
+	 * "..", up to the root. */
 	CHECK(parse("services:\n  a:\n    image: a:1\n    volumes:\n      - ./site//:/x/\n"
 		    "      - /..:/y\n      - ../../../../../../../../../../../..:/z\n"));
 	CHECK((s = svc("a")) && s->nmounts == 3);
 	if (s && s->nmounts == 3) {
-		CHECK(mount_is(&s->mounts[0], COMPOSE_BIND, abs_of(VALID "site"), "/x/", 0));
+		CHECK(mount_is(&s->mounts[0], COMPOSE_BIND, abs_of(VALID "site"), "/x", 0));
 		CHECK(mount_is(&s->mounts[1], COMPOSE_BIND, "/", "/y", 0));
 		CHECK(mount_is(&s->mounts[2], COMPOSE_BIND, "/", "/z", 0));
 	}
@@ -463,6 +464,7 @@ static void command(void)
 	      argv_is(s->entrypoint, "/docker-entrypoint.sh", "--verbose", NULL) &&
 	      argv_is(s->command, "sh", "-c", "echo \"$HOME\" && exec nginx -g \"daemon off;\"",
 		      "two words", "back slash", NULL));
+	CHECK((s = svc("split")) && s->entrypoint_line == 6 && s->command_line == 7);
 	CHECK((s = svc("listed")) && argv_is(s->entrypoint, "/bin/tini", "--", NULL) &&
 	      argv_is(s->command, "mariadbd", "--user=mysql", "--port=3306", "", NULL));
 	/* Explicitly empty: not NULL (the image's), an empty list. */
@@ -490,6 +492,13 @@ static void misc(void)
 		CHECK(!strcmp(s->hostname, "full.example") && !strcmp(s->restart, "on-failure:5"));
 		CHECK(s->init && !strcmp(s->stop_signal, "SIGQUIT") && s->stop_grace_ms == 90000);
 		CHECK(!strcmp(s->user, "1000:1000") && !strcmp(s->working_dir, "/srv/app"));
+		CHECK(s->user_line == 19 && s->working_dir_line == 20);
+	}
+	/* working_dir is cleaned, as Docker cleans it. */
+	CHECK(parse("services:\n  a:\n    image: a:1\n    working_dir: /srv//app/./x/../\n"));
+	CHECK((s = svc("a")) && !strcmp(s->working_dir, "/srv/app"));
+	CHECK(load(VALID "misc.yml") && (s = svc("full")) != NULL);
+	if (s) {
 		CHECK(s->mem_limit == 256LL << 20 && s->cpus == 0.25 && s->pids_limit == 100);
 		CHECK(s->ndepends_on == 1 && !strcmp(s->depends_on[0].service, "other"));
 	}

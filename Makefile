@@ -94,7 +94,7 @@ test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 		$(UNIT_SRC) $(PURE_SRC) -lyaml
 	$(OUT)/build/unit
 
-COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c hostd/strbuf.c
+COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c hostd/strbuf.c hostd/plan.c
 $(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(HOSTD_HDR) | $(OUT)/.deps
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $@ tests/compose/dump.c $(COMPOSE_SRC) -lyaml

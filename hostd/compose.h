@@ -12,13 +12,16 @@
  * aliases), ports (short and long form), expose, depends_on (list, or map
  * with condition), healthcheck, init, stop_signal, stop_grace_period,
  * mem_limit, cpus, pids_limit, deploy.resources.limits (memory, cpus,
- * pids), command and entrypoint (string or list), user, working_dir.
+ * pids), command and entrypoint (string or list), user, working_dir,
+ * cap_add, cap_drop, userns_mode: host (compose_confine.c).
  * Values are interpolated from the env lookup (stack/.env) first, as
  * Compose does, then typed.
  *
  * Anything else is an error "<file>:<line>: <what>" naming the key:
  * an unknown or unsupported key (never silently ignored); network_mode:
- * host and links are refused with the Inception rule as the reason; an
+ * host and links are refused with the Inception rule as the reason;
+ * privileged, devices, security_opt, sysctls, pid, ipc: host and
+ * cgroup_parent with the confinement they would undo; an
  * image tagged latest or untagged; a reference to an undefined volume,
  * network, secret or service; a dependency cycle is the plan's business
  * (order.c), not this file's.
@@ -148,6 +151,10 @@ struct compose_service {
 	const char *user, *working_dir;	/* NULL: the image's; working_dir cleaned */
 	/* The lines of those four keys (0: not given), for messages. */
 	int command_line, entrypoint_line, user_line, working_dir_line;
+	/* cap_add / cap_drop: plan names (upper case, no CAP_, or ALL), each
+	 * once, NULL-terminated; NULL: not given. */
+	const char **cap_add, **cap_drop;
+	int userns_host;		/* userns_mode: host */
 };
 
 struct compose_volume {

@@ -81,6 +81,13 @@ int compose_volumes(struct ctx *x, yaml_node_t *n, const char *w, struct compose
 int compose_secrets(struct ctx *x, yaml_node_t *n, const char *w, struct compose_service *s);
 int compose_networks(struct ctx *x, yaml_node_t *n, const char *w, struct compose_service *s);
 
+/* ---- compose_confine.c ------------------------------------------------------ */
+
+/* cap_add, cap_drop, userns_mode, and the keys refused for confinement;
+ * *done = 0 if it->name is none of them. sw: "services.NAME", w: sw.key. */
+int compose_confinement(struct ctx *x, const struct item *it, const char *sw, const char *w,
+			struct compose_service *s, int *done);
+
 /* ---- compose_value.c: pure ---------------------------------------------- */
 
 int compose_parse_ll(const char *s, long long *v);

@@ -1,9 +1,10 @@
 /* compose_service: one service's keys (compose_attach.c reads its ports,
  * volumes, secrets and networks): image and build, the effective
  * environment (env_file, then environment), the command line, restart,
- * healthcheck, depends_on, stop and resource limits. network_mode: host
- * and links are refused with the Inception rule as the reason; so is an
- * image without a tag or tagged latest. */
+ * healthcheck, depends_on, stop and resource limits (compose_confine.c:
+ * capabilities, the user namespace, the keys refused for confinement).
+ * network_mode: host and links are refused with the Inception rule as the
+ * reason; so is an image without a tag or tagged latest. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -733,6 +734,10 @@ static int service_key(struct ctx *x, const struct item *it, const char *sw, con
 		s->entrypoint_line = line_of(n);
 		return argv_value(x, n, w, &s->entrypoint);
 	}
+	if (compose_confinement(x, it, sw, w, s, &done) < 0)
+		return -1;
+	if (done)
+		return 0;
 	if (!strcmp(k, "network_mode")) {
 		if (str(x, n, w, &m) < 0)
 			return -1;

@@ -22,7 +22,7 @@ KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
               hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c \
-              $(wildcard hostd/compose*.c)
+              hostd/emit.c $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all image deps run down ssh test test-unit test-compose test-build test-e2e bench clean fclean re help

@@ -215,6 +215,10 @@ void compose_free(struct compose *c);
 
 const struct compose_service *compose_service(const struct compose *c, const char *name);
 
+/* rel against base (unless absolute), cleaned lexically, into out
+ * (strlen(base) + strlen(rel) + 3 bytes): no ".", ".." or empty component,
+ * no trailing '/'. */
+void compose_join_path(char *out, const char *base, const char *rel);
 /* "1m30s", "10s", "500ms", "1h" (Compose durations) in ms; -1 if bad. */
 long long compose_duration_ms(const char *s);
 /* "512m", "1g", "1048576", "1.5g" (Compose byte values) in bytes; -1 if bad. */

@@ -105,9 +105,7 @@ int compose_in_subnet(const char *addr, const char *subnet);
 int compose_valid_restart(const char *s);
 /* "SIGQUIT" for SIGQUIT or QUIT; NULL if not a signal name. */
 const char *compose_signal(const char *s);
-/* rel against base (unless absolute), cleaned lexically, into out
- * (strlen(base) + strlen(rel) + 3 bytes). */
-void compose_join_path(char *out, const char *base, const char *rel);
+/* compose_join_path: in compose.h (the plan writer cleans paths with it). */
 
 /* ---- short names inside the compose files -------------------------------- */
 

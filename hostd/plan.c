@@ -201,8 +201,8 @@ static int under(const char *p, const char *q)
  * and a plan from anywhere else is refused here, at boot. Docker would
  * bind these (its containers' owner is root on the host anyway); an
  * appliance whose PID 1 runs the containers must not. The check is
- * lexical, on normalized paths; the runtime opens a source without
- * following symbolic links out of it. */
+ * lexical, on normalized paths: a symbolic link on the VM's side is the
+ * runtime's to refuse when it opens the source. */
 static const struct {
 	const char *path, *what;
 	int secrets;		/* hostd's secrets live here (/etc/hostd/secrets) */

@@ -18,6 +18,7 @@ static struct compose c;
 static char text[65536], err[1024];
 static size_t len;
 static struct plan back;
+static int quiet;		/* a compose error is what the test wants */
 
 /* .env for these tests: what an attacker who controls one value sets. */
 static const char *const vars[][2] = {
@@ -83,7 +84,8 @@ static int emit_with(const char *yaml, const struct image *im, const struct emit
 	err[0] = '\0';
 	compose_free(&c);
 	if (compose_parse(&c, F, yaml, strlen(yaml), &env, err, sizeof(err)) < 0) {
-		fprintf(stderr, "  compose: %s\n", err);
+		if (!quiet)
+			fprintf(stderr, "  compose: %s\n", err);
 		return 0;
 	}
 	if (!(s = compose_service(&c, "web")))
@@ -208,6 +210,37 @@ static void from_compose(void)
 	CHECK(refused(WEB "    secrets:\n      - source: tok\n        target: \"${NLNAME}\"\n"
 		      "secrets:\n  tok:\n    file: /dev/null\n", NULL,
 		      F ":5: service web: secrets[0]: a line break cannot be carried in a plan value"));
+	/* The keys whose values compose checks against a pattern cannot carry
+	 * one: refused there, at the key, before any plan is written. */
+	{
+		static const char *const keys[][2] = {
+			{ "hostname", "services.web.hostname" }, { "restart", "services.web.restart" },
+			{ "stop_signal", "services.web.stop_signal" },
+			{ "userns_mode", "services.web.userns_mode" },
+			{ "container_name", "services.web.container_name" },
+			{ "pull_policy", "services.web.pull_policy" },
+		};
+		static char yaml[256], want[256];
+		int all = 1;
+
+		quiet = 1;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			snprintf(yaml, sizeof(yaml), WEB "    %s: \"${NL}\"\n", keys[i][0]);
+			snprintf(want, sizeof(want), F ":4: %s: ", keys[i][1]);
+			if (emit(yaml) || strncmp(err, want, strlen(want)) || strchr(err, '\n')) {
+				fprintf(stderr, "  %s: %s\n", keys[i][0], err);
+				all = 0;
+			}
+		}
+		CHECK(all);
+		CHECK(!emit("services:\n  web:\n    image: \"web:1.0${NL}\"\n") &&
+		      !strncmp(err, F ":3: services.web.image: ", strlen(F ":3: services.web.image: ")));
+		CHECK(!emit(WEB "    depends_on: [\"${NL}\"]\n") &&
+		      strstr(err, "services.web.depends_on"));
+		CHECK(!emit(WEB "    cap_drop: [\"${NL}\"]\n") &&
+		      !strncmp(err, F ":4: services.web.cap_drop: ", strlen(F ":4: services.web.cap_drop: ")));
+		quiet = 0;
+	}
 	/* Other control bytes, and what a line cannot hold at all. */
 	CHECK(refused(WEB "    command: [\"echo\", \"${ESC}\"]\n", NULL,
 		      F ":4: service web: command[1]: a control character cannot be carried in a plan "

@@ -268,6 +268,37 @@ void test_plan(void)
 		    "user 33:www-data\nworkdir /\n") == 0);
 	CHECK(p.nmounts == 2 && p.mounts[0].ro && !strcmp(p.secrets[0].name, "DB.password_2"));
 
+	/* A control byte in any key's line, whatever the key: refused before
+	 * the key is looked at. */
+	{
+		static const char *const keys[] = {
+			"service", "image", "layer", "entrypoint", "cmd", "env", "user", "workdir",
+			"hostname", "volume", "secret", "network", "publish", "restart", "depends_on",
+			"health_cmd", "health_shell", "health_interval", "health_timeout",
+			"health_start_period", "health_retries", "stop_signal", "stop_grace",
+			"memory_max", "pids_max", "cpu_max", "cap_add", "cap_drop", "userns", "#",
+		};
+		int all = 1;
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			for (int ch = 1; ch < 0x20; ch++) {
+				char text[256];
+
+				if (ch == '\n')
+					continue;
+				snprintf(text, sizeof(text), MIN "%s /a%cb\n", keys[i], ch);
+				if (ch == '\r')	/* a CR ends a line only at its end */
+					snprintf(text, sizeof(text), MIN "%s /a\rb\n", keys[i]);
+				if (parse(text) == 0 || !strstr(err, "nginx.plan:6: control character 0x")) {
+					fprintf(stderr, "  %s with 0x%02x: %s\n", keys[i], ch, err);
+					all = 0;
+				}
+			}
+		CHECK(all);
+		CHECK(fails_with(MIN "userns host\x7f\n",
+				 "nginx.plan:6: control character 0x7f in the line (a plan value holds none)"));
+	}
+
 	/* Capabilities and the user namespace; Docker's ALL rules resolved. */
 	CHECK(parse(MIN) == 0 && p.cap_add == 0 && p.cap_drop == 0 && p.userns_host == 0);
 	CHECK(parse(MIN "cap_add NET_ADMIN\ncap_drop CHOWN\ncap_drop MKNOD\nuserns host\n") == 0);

@@ -232,14 +232,14 @@ static const struct {
 static int holds_appliance_data(const char *p)
 {
 	size_t n = strlen(p);
-	const char *c = p + 5;
+	const char *c;
 
 	if (strstr(p, "/.appliance/") || (n >= 11 && !strcmp(p + n - 11, "/.appliance")))
 		return 1;
 	if (!under(p, "/home"))
 		return 0;
 	/* "/home", "/home/<login>", "/home/<login>/data" */
-	if (!*c)
+	if (!*(c = p + 5))
 		return 1;
 	c += strcspn(c + 1, "/") + 1;
 	return !*c || !strcmp(c, "/data");

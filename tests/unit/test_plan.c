@@ -267,6 +267,9 @@ void test_plan(void)
 		    "secret DB.password_2:/etc/hostd/secrets/db_password\n"
 		    "user 33:www-data\nworkdir /\n") == 0);
 	CHECK(p.nmounts == 2 && p.mounts[0].ro && !strcmp(p.secrets[0].name, "DB.password_2"));
+	/* A component's name, not a prefix: these are nobody's own. */
+	CHECK(parse(MIN "volume /runner/x:/x\nvolume /etcetera:/y\nvolume /home/wil/database:/z\n"
+		    "volume /run/hostd-metrics/metrics.sock:/m.sock:ro\n") == 0 && p.nmounts == 4);
 
 	/* A control byte in any key's line, whatever the key: refused before
 	 * the key is looked at. */

@@ -22,7 +22,7 @@ KINC       := $(OUT)/build/kinc
 PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
               hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/layer.c hostd/userns.c hostd/devices.c hostd/masks.c hostd/cgroup.c hostd/ignore.c \
-              $(wildcard hostd/compose*.c)
+              hostd/emit.c $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all image deps run down ssh test test-unit test-compose test-build test-e2e bench clean fclean re help
@@ -94,7 +94,7 @@ test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 		$(UNIT_SRC) $(PURE_SRC) -lyaml
 	$(OUT)/build/unit
 
-COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c hostd/strbuf.c
+COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c hostd/strbuf.c hostd/plan.c
 $(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(HOSTD_HDR) | $(OUT)/.deps
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $@ tests/compose/dump.c $(COMPOSE_SRC) -lyaml

@@ -56,10 +56,20 @@ struct emit_opts {
 };
 
 struct compose;
-/* Write one plan per service of c into opts->out_dir/plans, from the
- * compose file and the images built for it (nimages of them). 0, or -1
- * with a "<file>:<line>: <what>" message printed. */
+struct compose_service;
+/* Write one plan per service of c into opts->out_dir/plans, and its
+ * secrets into opts->out_dir/secrets, from the compose file and the
+ * images built for it (nimages of them). 0, or -1 with a "<file>:<line>:
+ * <what>" message printed; then nothing was changed (unless writing the
+ * files themselves failed). */
 int emit_plans(const struct compose *c, struct image *images, int nimages,
 	       const struct emit_opts *opts);
+/* The plan of service s, whose image is im, into text (size bytes,
+ * NUL-terminated; *len its length). Pure: nothing is written or printed.
+ * 0, or -1 with a one-line "<file>:<line>: service S: <what>: <why>" (or
+ * another "<file>:<line>: ..." refusal) in err. */
+int emit_plan(const struct compose *c, const struct compose_service *s, const struct image *im,
+	      const struct emit_opts *opts, char *text, size_t size, size_t *len, char *err,
+	      size_t errlen);
 
 #endif

@@ -12,13 +12,16 @@
  * aliases), ports (short and long form), expose, depends_on (list, or map
  * with condition), healthcheck, init, stop_signal, stop_grace_period,
  * mem_limit, cpus, pids_limit, deploy.resources.limits (memory, cpus,
- * pids), command and entrypoint (string or list), user, working_dir.
+ * pids), command and entrypoint (string or list), user, working_dir,
+ * cap_add, cap_drop, userns_mode: host (compose_confine.c).
  * Values are interpolated from the env lookup (stack/.env) first, as
  * Compose does, then typed.
  *
  * Anything else is an error "<file>:<line>: <what>" naming the key:
  * an unknown or unsupported key (never silently ignored); network_mode:
- * host and links are refused with the Inception rule as the reason; an
+ * host and links are refused with the Inception rule as the reason;
+ * privileged, devices, security_opt, sysctls, pid, ipc: host and
+ * cgroup_parent with the confinement they would undo; an
  * image tagged latest or untagged; a reference to an undefined volume,
  * network, secret or service; a dependency cycle is the plan's business
  * (order.c), not this file's.
@@ -145,7 +148,13 @@ struct compose_service {
 	 * as Compose splits it (POSIX shlex words, no shell, no expansion
 	 * beyond interpolation). */
 	const char **command, **entrypoint;
-	const char *user, *working_dir;	/* NULL: the image's */
+	const char *user, *working_dir;	/* NULL: the image's; working_dir cleaned */
+	/* The lines of those four keys (0: not given), for messages. */
+	int command_line, entrypoint_line, user_line, working_dir_line;
+	/* cap_add / cap_drop: plan names (upper case, no CAP_, or ALL), each
+	 * once, NULL-terminated; NULL: not given. */
+	const char **cap_add, **cap_drop;
+	int userns_host;		/* userns_mode: host */
 };
 
 struct compose_volume {
@@ -206,6 +215,10 @@ void compose_free(struct compose *c);
 
 const struct compose_service *compose_service(const struct compose *c, const char *name);
 
+/* rel against base (unless absolute), cleaned lexically, into out
+ * (strlen(base) + strlen(rel) + 3 bytes): no ".", ".." or empty component,
+ * no trailing '/'. */
+void compose_join_path(char *out, const char *base, const char *rel);
 /* "1m30s", "10s", "500ms", "1h" (Compose durations) in ms; -1 if bad. */
 long long compose_duration_ms(const char *s);
 /* "512m", "1g", "1048576", "1.5g" (Compose byte values) in bytes; -1 if bad. */

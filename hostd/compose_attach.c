@@ -353,6 +353,10 @@ int compose_volumes(struct ctx *x, yaml_node_t *n, const char *w, struct compose
 			return -1;
 		if (m->target[0] != '/')
 			return fail(x, e, "%s: the target '%s' is not an absolute path", w, m->target);
+		/* Cleaned as Docker cleans it ("/data/" is "/data"): the plan
+		 * takes normalized paths, and two mounts on one place are found. */
+		if (!(m->target = compose_join(x, "/", m->target)))
+			return -1;
 		/* Compose's rule: a named volume is declared at the top level. */
 		if (m->type == COMPOSE_VOLUME && !find_volume(x->c, m->source))
 			return fail(x, e, "%s: undefined volume '%s' (declare it under the top-level "

@@ -81,6 +81,13 @@ int compose_volumes(struct ctx *x, yaml_node_t *n, const char *w, struct compose
 int compose_secrets(struct ctx *x, yaml_node_t *n, const char *w, struct compose_service *s);
 int compose_networks(struct ctx *x, yaml_node_t *n, const char *w, struct compose_service *s);
 
+/* ---- compose_confine.c ------------------------------------------------------ */
+
+/* cap_add, cap_drop, userns_mode, and the keys refused for confinement;
+ * *done = 0 if it->name is none of them. sw: "services.NAME", w: sw.key. */
+int compose_confinement(struct ctx *x, const struct item *it, const char *sw, const char *w,
+			struct compose_service *s, int *done);
+
 /* ---- compose_value.c: pure ---------------------------------------------- */
 
 int compose_parse_ll(const char *s, long long *v);
@@ -98,9 +105,7 @@ int compose_in_subnet(const char *addr, const char *subnet);
 int compose_valid_restart(const char *s);
 /* "SIGQUIT" for SIGQUIT or QUIT; NULL if not a signal name. */
 const char *compose_signal(const char *s);
-/* rel against base (unless absolute), cleaned lexically, into out
- * (strlen(base) + strlen(rel) + 3 bytes). */
-void compose_join_path(char *out, const char *base, const char *rel);
+/* compose_join_path: in compose.h (the plan writer cleans paths with it). */
 
 /* ---- short names inside the compose files -------------------------------- */
 

@@ -1,9 +1,10 @@
 /* compose_service: one service's keys (compose_attach.c reads its ports,
  * volumes, secrets and networks): image and build, the effective
  * environment (env_file, then environment), the command line, restart,
- * healthcheck, depends_on, stop and resource limits. network_mode: host
- * and links are refused with the Inception rule as the reason; so is an
- * image without a tag or tagged latest. */
+ * healthcheck, depends_on, stop and resource limits (compose_confine.c:
+ * capabilities, the user namespace, the keys refused for confinement).
+ * network_mode: host and links are refused with the Inception rule as the
+ * reason; so is an image without a tag or tagged latest. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -649,15 +650,20 @@ static int string_key(struct ctx *x, const struct item *it, const char *w,
 			return fail(x, n, "%s: '%s' is not a signal", w, v);
 		s->stop_signal = sig;
 	} else if (!strcmp(k, "user")) {
+		s->user_line = line_of(n);
 		if (str(x, n, w, &s->user) < 0)
 			return -1;
 		if (!*s->user)
 			return fail(x, n, "%s: empty user", w);
 	} else if (!strcmp(k, "working_dir")) {
-		if (str(x, n, w, &s->working_dir) < 0)
+		s->working_dir_line = line_of(n);
+		if (str(x, n, w, &v) < 0)
 			return -1;
-		if (s->working_dir[0] != '/')
-			return fail(x, n, "%s: '%s' is not an absolute path", w, s->working_dir);
+		if (v[0] != '/')
+			return fail(x, n, "%s: '%s' is not an absolute path", w, v);
+		/* Cleaned as Docker cleans it: the plan takes normalized paths. */
+		if (!(s->working_dir = compose_join(x, "/", v)))
+			return -1;
 	} else {
 		*done = 0;
 	}
@@ -720,10 +726,18 @@ static int service_key(struct ctx *x, const struct item *it, const char *sw, con
 	}
 	if (!strcmp(k, "deploy"))
 		return deploy(x, n, w, raw);
-	if (!strcmp(k, "command"))
+	if (!strcmp(k, "command")) {
+		s->command_line = line_of(n);
 		return argv_value(x, n, w, &s->command);
-	if (!strcmp(k, "entrypoint"))
+	}
+	if (!strcmp(k, "entrypoint")) {
+		s->entrypoint_line = line_of(n);
 		return argv_value(x, n, w, &s->entrypoint);
+	}
+	if (compose_confinement(x, it, sw, w, s, &done) < 0)
+		return -1;
+	if (done)
+		return 0;
 	if (!strcmp(k, "network_mode")) {
 		if (str(x, n, w, &m) < 0)
 			return -1;

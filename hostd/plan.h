@@ -6,12 +6,20 @@
  * append, so an argv element is one line and needs no quoting. '#' starts
  * a comment line. DEV_DOC.md documents every key.
  *
+ * Nothing in a value is escaped, so the writer (emit.c) must refuse a
+ * value it cannot carry (plan_value_problem: a line break would be a
+ * second plan line), and the parser refuses what no writer writes: a
+ * control byte anywhere, a path that is not absolute and normalized, a
+ * bind mount, volume, layer or secret from the VM's own files (plan.c,
+ * "The VM's own"), a key given twice that is not repeatable.
+ *
  * Parsing is pure: a buffer in, a struct out, or "<file>:<line>: <what>"
  * and the service stays disabled. All storage is inside struct plan: no allocation. */
 #ifndef HOSTD_PLAN_H
 #define HOSTD_PLAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PLAN_VERSION 1
 #define PLAN_MAX_LAYERS 32
@@ -22,6 +30,12 @@
 #define PLAN_MAX_PUBLISH 16
 #define PLAN_MAX_DEPS 16
 #define PLAN_ARENA 16384
+/* The longest line, its key and the space included (without the '\n'). */
+#define PLAN_LINE_MAX 1023
+/* Capabilities the plan can name: CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE
+ * (40), as linux/capability.h numbers them (Linux 5.9 to 6.1 and later). */
+#define PLAN_CAP_LAST 40
+#define PLAN_CAP_ALL ((UINT64_C(1) << (PLAN_CAP_LAST + 1)) - 1)
 
 enum plan_restart { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE,
 		    RESTART_UNLESS_STOPPED };
@@ -78,6 +92,13 @@ struct plan {
 	long long memory_max;		/* bytes; 0 = no limit */
 	long cpu_quota_us, cpu_period_us;	/* quota 0 = no limit */
 	long pids_max;			/* 0 = no limit */
+	/* cap_add / cap_drop, bit N = capability N (linux/capability.h), with
+	 * Docker's ALL rules already applied: the container's capabilities
+	 * are exactly (hostd's default set & ~cap_drop) | cap_add. "cap_add
+	 * ALL" gives every one not named by a cap_drop line; "cap_drop ALL"
+	 * (without cap_add ALL) gives cap_drop == PLAN_CAP_ALL. */
+	uint64_t cap_add, cap_drop;
+	int userns_host;		/* "userns host": no user namespace of its own */
 
 	char arena[PLAN_ARENA];
 	size_t used;
@@ -92,5 +113,18 @@ int plan_parse(struct plan *p, const char *buf, size_t len, const char *name,
 
 /* Signal number of "SIGTERM", "TERM" or "15"; -1 if unknown. */
 int plan_signal(const char *s);
+
+/* Why the line "key value" cannot be written into a plan, or NULL: a line
+ * break (it would start another plan line), another control byte, an
+ * empty value, a line longer than PLAN_LINE_MAX. For the writer: the
+ * parser refuses each of these too (an empty value, a control byte), or
+ * would read the line as something else. */
+const char *plan_value_problem(const char *key, const char *v);
+
+/* A capability's number from its plan name ("CHOWN", "SYS_ADMIN": upper
+ * case, no CAP_ prefix); -1 if there is none. plan_cap_name: the reverse,
+ * NULL outside 0..PLAN_CAP_LAST. */
+int plan_cap_number(const char *name);
+const char *plan_cap_name(int num);
 
 #endif

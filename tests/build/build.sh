@@ -88,6 +88,22 @@ check "... runs no step" grep -Eq '^built 2 images: 21 steps, 0 run' "$work/buil
 echo "listen = 8081 # $(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" >"$stack/web/conf/web.conf"	# new content, whatever the shared cache holds
 if run_build "$work/build3.log"; then ok "a rebuild after one config file changed"; else bad "a rebuild after one config file changed"; fi
 check "... runs that COPY and what follows it only (web: COPY conf, RUN echo; app: RUN)" sh -c "grep -Eq '^built 2 images: 21 steps, 3 run' '$work/build3.log' && grep -Eq '^\[web 4/16\] cached' '$work/build3.log' && grep -Eq '^\[web 7/16\] cached' '$work/build3.log' && grep -Eq '^\[web 8/16\] built' '$work/build3.log'"
+# A .env value with a line break, interpolated into a command, would be a
+# plan line of its own (volume /:/hostroot): the build is refused with the
+# service and the key named, and no plan is written or changed.
+printf 'ATTACK="x\\nvolume /:/hostroot"\n' >"$stack/attack.env"
+sed 's|^    pids_limit: 50$|&\n    command: ["busybox", "${ATTACK}"]|' "$stack/docker-compose.yml" >"$stack/attack.yml"
+at=$(grep -n 'command: \["busybox", "${ATTACK}"\]' "$stack/attack.yml" | cut -d: -f1)
+cp -a "$p" "$work/plans.before"
+attack() { # attack OUT LOG
+	"$build" --out "$1" --layers-at "$cache/layers" --secrets-at "$1/secrets" \
+		--env "$stack/attack.env" "$stack/attack.yml" >"$2" 2>&1
+}
+attack "$work/out" "$work/attack1.log"
+check "a line break from .env in a command: refused, the service and the key named" sh -c "test $? != 0 && grep -qxF 'hostd-build: $stack/attack.yml:$at: service app: command[1]: a line break cannot be carried in a plan value' '$work/attack1.log'"
+check "... the last build's plans kept as they were" sh -c "diff -r '$work/plans.before' '$p' && ! grep -rq hostroot '$p'"
+attack "$work/out-fresh" "$work/attack2.log"
+check "... and into a new directory, no plan written" sh -c "test $? != 0 && grep -q 'service app: command\[1\]: a line break' '$work/attack2.log' && ! ls '$work/out-fresh/plans'/*.plan 2>/dev/null"
 echo 'RUN true' >>"$stack/web/Dockerfile"
 echo 'FROBNICATE x' >>"$stack/web/Dockerfile"
 "$build" --out "$work/out" "$stack/docker-compose.yml" >"$work/bad.log" 2>&1

@@ -106,6 +106,10 @@ static void dump(const struct compose *c)
 		if (s->mem_limit || s->cpus || s->pids_limit)
 			printf("  limits memory %lld cpus %g pids %ld\n", s->mem_limit, s->cpus,
 			       s->pids_limit);
+		argv_line("cap_add", s->cap_add);
+		argv_line("cap_drop", s->cap_drop);
+		if (s->userns_host)
+			printf("  userns host\n");
 	}
 }
 

@@ -4,7 +4,9 @@
 # must accept every fixture in valid/ and the stack, and must still reject
 # every fixture in spec-only/ (forms the Compose specification allows but
 # 1.29 refuses: the stack must avoid them). Given the compose-dump driver
-# (make test-compose builds it), hostd's reader must accept them all too.
+# (make test-compose builds it), hostd's reader must accept them all too,
+# and refuse each fixture in refused/ (valid for 1.29: hostd refuses it on
+# purpose) with the reason on its first line.
 #
 #   tests/compose/validate.sh [out/build/compose-dump]
 set -eu
@@ -36,6 +38,23 @@ for f in tests/compose/valid/*.yml; do
 done
 for f in tests/compose/spec-only/*.yml; do
 	check "$f" tests/compose/valid/fixture.env reject
+done
+for f in tests/compose/refused/*.yml; do
+	want=$(sed -n '1s/^# //p' "$f")
+	if ! out=$(docker-compose --env-file tests/compose/valid/fixture.env -f "$f" config -q 2>&1); then
+		echo "FAIL $f: docker-compose 1.29 should accept it: $out"
+		failed=1
+	elif [ -z "$dump" ]; then
+		echo "ok   $f"
+	elif got=$("$dump" -e tests/compose/valid/fixture.env "$f" 2>&1 >/dev/null); then
+		echo "FAIL $f: hostd's reader should refuse it ($want)"
+		failed=1
+	elif ! printf '%s' "$got" | grep -qF -- "$want"; then
+		echo "FAIL $f: hostd's reader refuses it, but not with '$want': $got"
+		failed=1
+	else
+		echo "ok   $f: hostd refuses it: $want"
+	fi
 done
 if [ -f stack/docker-compose.yml ]; then
 	envf=stack/.env

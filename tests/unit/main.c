@@ -22,6 +22,7 @@ int main(void)
 	test_ignore();
 	test_compose();
 	test_confine();
+	test_emit();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

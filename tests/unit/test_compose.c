@@ -348,12 +348,13 @@ static void volumes(void)
 	CHECK(mount_is(&s->mounts[7], COMPOSE_BIND, abs_of(VALID "conf"), "/etc/app", 1));
 	CHECK(mount_is(&s->mounts[8], COMPOSE_VOLUME, "data", "/backup", 0));
 	CHECK(s->mounts[6].line == 13);
-	/* Paths are cleaned lexically: trailing slashes, "..", up to the root. */
+	/* Paths, sources and targets, are cleaned lexically: trailing slashes,
+	 * "..", up to the root. */
 	CHECK(parse("services:\n  a:\n    image: a:1\n    volumes:\n      - ./site//:/x/\n"
 		    "      - /..:/y\n      - ../../../../../../../../../../../..:/z\n"));
 	CHECK((s = svc("a")) && s->nmounts == 3);
 	if (s && s->nmounts == 3) {
-		CHECK(mount_is(&s->mounts[0], COMPOSE_BIND, abs_of(VALID "site"), "/x/", 0));
+		CHECK(mount_is(&s->mounts[0], COMPOSE_BIND, abs_of(VALID "site"), "/x", 0));
 		CHECK(mount_is(&s->mounts[1], COMPOSE_BIND, "/", "/y", 0));
 		CHECK(mount_is(&s->mounts[2], COMPOSE_BIND, "/", "/z", 0));
 	}
@@ -463,6 +464,7 @@ static void command(void)
 	      argv_is(s->entrypoint, "/docker-entrypoint.sh", "--verbose", NULL) &&
 	      argv_is(s->command, "sh", "-c", "echo \"$HOME\" && exec nginx -g \"daemon off;\"",
 		      "two words", "back slash", NULL));
+	CHECK((s = svc("split")) && s->entrypoint_line == 6 && s->command_line == 7);
 	CHECK((s = svc("listed")) && argv_is(s->entrypoint, "/bin/tini", "--", NULL) &&
 	      argv_is(s->command, "mariadbd", "--user=mysql", "--port=3306", "", NULL));
 	/* Explicitly empty: not NULL (the image's), an empty list. */
@@ -490,6 +492,13 @@ static void misc(void)
 		CHECK(!strcmp(s->hostname, "full.example") && !strcmp(s->restart, "on-failure:5"));
 		CHECK(s->init && !strcmp(s->stop_signal, "SIGQUIT") && s->stop_grace_ms == 90000);
 		CHECK(!strcmp(s->user, "1000:1000") && !strcmp(s->working_dir, "/srv/app"));
+		CHECK(s->user_line == 19 && s->working_dir_line == 20);
+	}
+	/* working_dir is cleaned, as Docker cleans it. */
+	CHECK(parse("services:\n  a:\n    image: a:1\n    working_dir: /srv//app/./x/../\n"));
+	CHECK((s = svc("a")) && !strcmp(s->working_dir, "/srv/app"));
+	CHECK(load(VALID "misc.yml") && (s = svc("full")) != NULL);
+	if (s) {
 		CHECK(s->mem_limit == 256LL << 20 && s->cpus == 0.25 && s->pids_limit == 100);
 		CHECK(s->ndepends_on == 1 && !strcmp(s->depends_on[0].service, "other"));
 	}
@@ -500,6 +509,29 @@ static void misc(void)
 		CHECK(!strcmp(s->build_context, abs_of("tests/compose/valid")));
 		CHECK(!strcmp(s->build_dockerfile, abs_of(VALID "Dockerfile")));
 	}
+}
+
+/* cap_add, cap_drop, userns_mode, and confinement keys that change
+ * nothing (confine.yml, which docker-compose 1.29 accepts too). */
+static void confine(void)
+{
+	const struct compose_service *s;
+
+	CHECK(load(VALID "confine.yml"));
+	CHECK((s = svc("tuned")) != NULL);
+	if (s) {
+		/* Plan names, each once, in file order. */
+		CHECK(argv_is(s->cap_drop, "ALL", NULL));
+		CHECK(argv_is(s->cap_add, "NET_BIND_SERVICE", "SYS_PTRACE", "CHOWN", NULL));
+		CHECK(s->userns_host == 1);
+	}
+	CHECK((s = svc("everything")) != NULL);
+	if (s) {
+		CHECK(argv_is(s->cap_add, "ALL", NULL) && argv_is(s->cap_drop, "SYS_ADMIN", "SYS_MODULE", NULL));
+		CHECK(s->userns_host == 0);
+	}
+	CHECK(parse("services:\n  a:\n    image: a:1\n"));
+	CHECK((s = svc("a")) && !s->cap_add && !s->cap_drop && !s->userns_host);
 }
 
 /* Valid for the Compose specification and for hostd; docker-compose 1.29
@@ -733,6 +765,47 @@ static const struct bad bad[] = {
 	  "networks)" },
 	{ SVC2 "    links: [web]\n", T "6: services.db: links are refused: the Inception rules "
 	  "forbid links (services reach each other by name on their network)" },
+
+	/* Confinement: what hostd takes, and what it refuses with the reason. */
+	{ SVC "    cap_add: NET_ADMIN\n", T "4: services.web.cap_add: expected a list, not a scalar" },
+	{ SVC "    cap_drop:\n      - CHOWN\n      - CAP_ALL\n", T "6: services.web.cap_drop: "
+	  "'CAP_ALL' is not a capability (capabilities(7): NET_ADMIN or CAP_NET_ADMIN, any case, "
+	  "or ALL)" },
+	{ SVC "    cap_add: [CAP_NET_ADMINS]\n", T "4: services.web.cap_add: 'CAP_NET_ADMINS' is not a "
+	  "capability (capabilities(7): NET_ADMIN or CAP_NET_ADMIN, any case, or ALL)" },
+	{ SVC "    cap_add: [\"NET_ADMIN\\nvolume /:/hostroot\"]\n", T "4: services.web.cap_add: "
+	  "'NET_ADMIN volume /:/hostroot' is not a capability (capabilities(7): NET_ADMIN or "
+	  "CAP_NET_ADMIN, any case, or ALL)" },
+	{ SVC "    userns_mode: \"remap\"\n", T "4: services.web.userns_mode: 'remap': only host is "
+	  "supported (the service then runs without a user namespace of its own)" },
+	{ SVC "    privileged: true\n", T "4: services.web: privileged: true is refused: it would "
+	  "give the container every capability and device of the VM (name the capability it "
+	  "needs in cap_add)" },
+	{ SVC "    devices: [\"/dev/kvm:/dev/kvm\"]\n", T "4: services.web: devices are refused: a "
+	  "container gets none of the VM's devices" },
+	{ SVC "    sysctls: {net.core.somaxconn: 1024}\n", T "4: services.web: sysctls are refused: "
+	  "hostd sets no kernel parameter for a container" },
+	{ SVC "    sysctls: [net.ipv4.ip_forward=1]\n", T "4: services.web: sysctls are refused: "
+	  "hostd sets no kernel parameter for a container" },
+	{ SVC "    security_opt: [\"seccomp=unconfined\"]\n", T "4: services.web.security_opt: "
+	  "'seccomp=unconfined' is refused: every container runs with hostd's seccomp filter and "
+	  "no_new_privs, which cannot be changed (no-new-privileges alone is accepted: it is "
+	  "always on)" },
+	{ SVC "    security_opt:\n      - no-new-privileges\n      - no-new-privileges:false\n",
+	  T "6: services.web.security_opt: 'no-new-privileges:false' is refused: every container "
+	  "runs with hostd's seccomp filter and no_new_privs, which cannot be changed "
+	  "(no-new-privileges alone is accepted: it is always on)" },
+	{ SVC "    pid: host\n", T "4: services.web: pid: host is refused: the container would see "
+	  "and signal the VM's processes, hostd's among them" },
+	{ SVC2 "    pid: \"service:web\"\n", T "6: services.db: pid: 'service:web' is not supported "
+	  "(each container has a process namespace of its own)" },
+	{ SVC "    ipc: host\n", T "4: services.web: ipc: host is refused: the container would share "
+	  "the VM's System V IPC and POSIX message queues" },
+	{ SVC "    ipc: \"container:x\"\n", T "4: services.web: ipc: 'container:x' is not supported "
+	  "(each container has an IPC namespace of its own)" },
+	{ SVC "    cgroup_parent: machine.slice\n", T "4: services.web: cgroup_parent is refused: "
+	  "hostd puts each container in a cgroup of its own under hostd's (limit it with "
+	  "mem_limit, cpus and pids_limit)" },
 
 	/* Resources. */
 	{ SVC "    mem_limit: lots\n", T "4: services.web.mem_limit: 'lots' is not a byte value "
@@ -1043,6 +1116,7 @@ void test_compose(void)
 	environment();
 	command();
 	misc();
+	confine();
 	spec_only();
 	merges();
 	interpolation();

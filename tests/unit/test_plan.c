@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "plan.h"
@@ -45,8 +46,8 @@ void test_plan(void)
 		"workdir /var/www/html\n"
 		"hostname wordpress\n"
 		"volume wp_data /home/wil/data/wordpress:/var/www/html\n"
-		"volume /etc/localtime:/etc/localtime:ro\n"
-		"secret db_password:/run/hostd/secrets/db_password\n"
+		"volume /run/hostd-metrics:/run/hostd-metrics:ro\n"
+		"secret db_password:/etc/hostd/secrets/db_password\n"
 		"network inception 172.18.0.3/16\n"
 		"publish 443:443\n"
 		"publish 21000:21000/udp\n"
@@ -119,9 +120,9 @@ void test_plan(void)
 	CHECK(fails_with(MIN "restart sometimes\n",
 			 "nginx.plan:6: restart 'sometimes': want no, always, on-failure[:N] or unless-stopped"));
 	CHECK(fails_with(MIN "volume data:/var/lib\n",
-			 "nginx.plan:6: volume 'data:/var/lib': paths must be absolute, without '..'"));
+			 "nginx.plan:6: volume 'data:/var/lib': paths must be absolute and normalized (no '.', '..' or empty component, no trailing '/')"));
 	CHECK(fails_with(MIN "volume /a/../etc:/x\n",
-			 "nginx.plan:6: volume '/a/../etc:/x': paths must be absolute, without '..'"));
+			 "nginx.plan:6: volume '/a/../etc:/x': paths must be absolute and normalized (no '.', '..' or empty component, no trailing '/')"));
 	CHECK(fails_with(MIN "volume /a:/b:rx\n", "nginx.plan:6: volume '/a:/b:rx': mode must be ro or rw"));
 	CHECK(fails_with(MIN "volume /a\n", "nginx.plan:6: volume '/a': want [NAME ]SRC:DST[:ro]"));
 	CHECK(fails_with(MIN "volume Bad! /a:/b\n",
@@ -184,6 +185,180 @@ void test_plan(void)
 		line[sizeof(line) - 1] = '\0';
 		CHECK(fails_with(line, "nginx.plan:2: line longer than 1023 bytes"));
 	}
+	/* What a writer that let a line break through would have written, and
+	 * what no writer writes: each is refused, with its line named. */
+	CHECK(fails_with(MIN "cmd a\x1b[2Jb\n",
+			 "nginx.plan:6: control character 0x1b in the line (a plan value holds none)"));
+	CHECK(fails_with(MIN "env A=x\ty\n",
+			 "nginx.plan:6: control character 0x09 in the line (a plan value holds none)"));
+	CHECK(fails_with(MIN "health_shell true\rvolume /:/x\n",
+			 "nginx.plan:6: control character 0x0d in the line (a plan value holds none)"));
+	CHECK(fails_with(MIN "user www\x7f\n",
+			 "nginx.plan:6: control character 0x7f in the line (a plan value holds none)"));
+	CHECK(fails_with(MIN "volume /:/hostroot\n",
+			 "nginx.plan:6: volume '/:/hostroot': / is the VM's own: no container gets it"));
+	CHECK(fails_with(MIN "volume /proc/sys:/x\n",
+			 "nginx.plan:6: volume '/proc/sys:/x': /proc is the VM's own (the kernel's processes and settings): no container gets it"));
+	CHECK(fails_with(MIN "volume /sys:/x\n",
+			 "nginx.plan:6: volume '/sys:/x': /sys is the VM's own (the kernel's devices and cgroups): no container gets it"));
+	CHECK(fails_with(MIN "volume /dev/vda:/disk\n",
+			 "nginx.plan:6: volume '/dev/vda:/disk': /dev is the VM's own (its devices): no container gets it"));
+	CHECK(fails_with(MIN "volume /run/hostd/hostd.sock:/ctl.sock\n",
+			 "nginx.plan:6: volume '/run/hostd/hostd.sock:/ctl.sock': /run is the VM's own (hostd's state and control socket, the SSH server's): no container gets it"));
+	CHECK(fails_with(MIN "volume /var/run/hostd:/x\n",
+			 "nginx.plan:6: volume '/var/run/hostd:/x': /var/run is the VM's own (hostd's state and control socket, the SSH server's): no container gets it"));
+	CHECK(fails_with(MIN "volume plans /etc/hostd/plans:/x\n",
+			 "nginx.plan:6: volume 'plans /etc/hostd/plans:/x': /etc is the VM's own (hostd's plans and secrets, the accounts): no container gets it"));
+	CHECK(fails_with(MIN "volume /usr/sbin:/x\n",
+			 "nginx.plan:6: volume '/usr/sbin:/x': /usr is the VM's own (the programs hostd runs as root): no container gets it"));
+	CHECK(fails_with(MIN "volume /run/hostd-metrics:/m\n",
+			 "nginx.plan:6: volume '/run/hostd-metrics:/m': /run/hostd-metrics (the metrics socket) is shared read-only only"));
+	CHECK(fails_with(MIN "volume /home/wil/data:/data\n",
+			 "nginx.plan:6: volume '/home/wil/data:/data': /home/wil/data holds the appliance's own data (its .appliance directory: SSH host keys, hostd's state): no container gets it"));
+	CHECK(fails_with(MIN "volume keys /home/wil/data/.appliance/dropbear:/k\n",
+			 "nginx.plan:6: volume 'keys /home/wil/data/.appliance/dropbear:/k': /home/wil/data/.appliance/dropbear holds the appliance's own data (its .appliance directory: SSH host keys, hostd's state): no container gets it"));
+	CHECK(fails_with(MIN "volume /srv//a:/x\n",
+			 "nginx.plan:6: volume '/srv//a:/x': paths must be absolute and normalized (no '.', '..' or empty component, no trailing '/')"));
+	CHECK(fails_with(MIN "volume /srv/./a:/x\n",
+			 "nginx.plan:6: volume '/srv/./a:/x': paths must be absolute and normalized (no '.', '..' or empty component, no trailing '/')"));
+	CHECK(fails_with(MIN "volume /srv/a/:/x\n",
+			 "nginx.plan:6: volume '/srv/a/:/x': paths must be absolute and normalized (no '.', '..' or empty component, no trailing '/')"));
+	CHECK(fails_with(MIN "volume /srv/a:/x/..\n",
+			 "nginx.plan:6: volume '/srv/a:/x/..': paths must be absolute and normalized (no '.', '..' or empty component, no trailing '/')"));
+	CHECK(fails_with(MIN "volume /srv/a:/\n",
+			 "nginx.plan:6: volume '/srv/a:/': a volume cannot cover the container's /"));
+	CHECK(fails_with(MIN "secret shadow:/etc/shadow\n",
+			 "nginx.plan:6: secret 'shadow:/etc/shadow': the source must be a file directly in a directory named secrets"));
+	CHECK(fails_with(MIN "secret x:/etc/hostd/secrets/../../shadow\n",
+			 "nginx.plan:6: secret 'x:/etc/hostd/secrets/../../shadow': the source must be an absolute, normalized path"));
+	CHECK(fails_with(MIN "secret ../x:/etc/hostd/secrets/x\n",
+			 "nginx.plan:6: secret '../x:/etc/hostd/secrets/x': a secret's name is A-Z a-z 0-9 _ . - (not . or ..)"));
+	CHECK(fails_with(MIN "secret a b:/etc/hostd/secrets/x\n",
+			 "nginx.plan:6: secret 'a b:/etc/hostd/secrets/x': a secret's name is A-Z a-z 0-9 _ . - (not . or ..)"));
+	CHECK(fails_with(MIN "secret x:/proc/1/root/secrets/x\n",
+			 "nginx.plan:6: secret 'x:/proc/1/root/secrets/x': /proc is the VM's own (the kernel's processes and settings): no container gets it"));
+	CHECK(fails_with(MIN "layer /\n",
+			 "nginx.plan:6: layer '/': / is the VM's own: no container gets it"));
+	CHECK(fails_with(MIN "layer /images//l.sqfs\n",
+			 "nginx.plan:6: layer '/images//l.sqfs': want an absolute, normalized path"));
+	CHECK(fails_with(MIN "workdir /srv/www/\n",
+			 "nginx.plan:6: workdir '/srv/www/': want an absolute, normalized path"));
+	CHECK(fails_with(MIN "user www-data:www-data:x\n",
+			 "nginx.plan:6: user 'www-data:www-data:x': want NAME or UID, then :GROUP or :GID (A-Z a-z 0-9 _ . -)"));
+	CHECK(fails_with(MIN "user root root\n",
+			 "nginx.plan:6: user 'root root': want NAME or UID, then :GROUP or :GID (A-Z a-z 0-9 _ . -)"));
+	CHECK(fails_with(MIN "restart always\nrestart no\n", "nginx.plan:7: restart given twice"));
+	CHECK(fails_with(MIN "stop_signal TERM\nstop_signal KILL\n", "nginx.plan:7: stop_signal given twice"));
+	CHECK(fails_with(MIN "memory_max 1\nmemory_max 2\n", "nginx.plan:7: memory_max given twice"));
+	CHECK(fails_with(MIN "cpu_max 1000 100000\ncpu_max 2000 100000\n", "nginx.plan:7: cpu_max given twice"));
+	CHECK(fails_with(MIN "cpu_max 50000  100000\n",
+			 "nginx.plan:6: cpu_max '50000  100000': want QUOTA_US PERIOD_US (each at least 1000)"));
+	CHECK(fails_with(MIN "publish  80:80\n", "nginx.plan:6: publish ' 80:80': want HOSTPORT:PORT[/tcp|/udp]"));
+	CHECK(fails_with(MIN "publish +80:80\n", "nginx.plan:6: publish '+80:80': want HOSTPORT:PORT[/tcp|/udp]"));
+	CHECK(fails_with(MIN "network n 172.+18.0.3/16\n", "nginx.plan:6: network 'n 172.+18.0.3/16': want NAME A.B.C.D/PREFIX"));
+	CHECK(fails_with(MIN "network n 172.18.0.3/16 \n", "nginx.plan:6: network 'n 172.18.0.3/16 ': want NAME A.B.C.D/PREFIX"));
+	CHECK(fails_with("version 1\nservice nginx\nimage nginx:1.0 x\n",
+			 "nginx.plan:3: image 'nginx:1.0 x': want NAME:TAG with a tag other than latest"));
+	CHECK(fails_with("version 1\nservice nginx\nimage Nginx:1.0\n",
+			 "nginx.plan:3: image 'Nginx:1.0': want NAME:TAG with a tag other than latest"));
+	/* What the appliance's own stack does is still fine. */
+	CHECK(parse(MIN "volume /run/hostd-metrics:/run/hostd-metrics:ro\n"
+		    "volume wordpress /home/wil/data/wordpress:/var/www/html\n"
+		    "secret DB.password_2:/etc/hostd/secrets/db_password\n"
+		    "user 33:www-data\nworkdir /\n") == 0);
+	CHECK(p.nmounts == 2 && p.mounts[0].ro && !strcmp(p.secrets[0].name, "DB.password_2"));
+	/* A component's name, not a prefix: these are nobody's own. */
+	CHECK(parse(MIN "volume /runner/x:/x\nvolume /etcetera:/y\nvolume /home/wil/database:/z\n"
+		    "volume /run/hostd-metrics/metrics.sock:/m.sock:ro\n") == 0 && p.nmounts == 4);
+
+	/* A control byte in any key's line, whatever the key: refused before
+	 * the key is looked at. */
+	{
+		static const char *const keys[] = {
+			"service", "image", "layer", "entrypoint", "cmd", "env", "user", "workdir",
+			"hostname", "volume", "secret", "network", "publish", "restart", "depends_on",
+			"health_cmd", "health_shell", "health_interval", "health_timeout",
+			"health_start_period", "health_retries", "stop_signal", "stop_grace",
+			"memory_max", "pids_max", "cpu_max", "cap_add", "cap_drop", "userns", "#",
+		};
+		int all = 1;
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			for (int ch = 1; ch < 0x20; ch++) {
+				char text[256];
+
+				if (ch == '\n')
+					continue;
+				snprintf(text, sizeof(text), MIN "%s /a%cb\n", keys[i], ch);
+				if (ch == '\r')	/* a CR ends a line only at its end */
+					snprintf(text, sizeof(text), MIN "%s /a\rb\n", keys[i]);
+				if (parse(text) == 0 || !strstr(err, "nginx.plan:6: control character 0x")) {
+					fprintf(stderr, "  %s with 0x%02x: %s\n", keys[i], ch, err);
+					all = 0;
+				}
+			}
+		CHECK(all);
+		CHECK(fails_with(MIN "userns host\x7f\n",
+				 "nginx.plan:6: control character 0x7f in the line (a plan value holds none)"));
+	}
+
+	/* Capabilities and the user namespace; Docker's ALL rules resolved. */
+	CHECK(parse(MIN) == 0 && p.cap_add == 0 && p.cap_drop == 0 && p.userns_host == 0);
+	CHECK(parse(MIN "cap_add NET_ADMIN\ncap_drop CHOWN\ncap_drop MKNOD\nuserns host\n") == 0);
+	CHECK(p.cap_add == (UINT64_C(1) << 12) && p.cap_drop == ((UINT64_C(1) << 0) | (UINT64_C(1) << 27)));
+	CHECK(p.userns_host == 1);
+	CHECK(parse(MIN "cap_add ALL\ncap_drop SYS_ADMIN\n") == 0);
+	CHECK(p.cap_add == (PLAN_CAP_ALL & ~(UINT64_C(1) << 21)) && p.cap_drop == (UINT64_C(1) << 21));
+	CHECK(parse(MIN "cap_add NET_BIND_SERVICE\ncap_drop ALL\n") == 0);
+	CHECK(p.cap_drop == PLAN_CAP_ALL && p.cap_add == (UINT64_C(1) << 10));
+	CHECK(parse(MIN "cap_drop ALL\ncap_add ALL\n") == 0 && p.cap_add == PLAN_CAP_ALL && p.cap_drop == 0);
+	CHECK(PLAN_CAP_ALL == 0x1ffffffffffULL);
+	CHECK(fails_with(MIN "cap_add net_admin\n",
+			 "nginx.plan:6: cap_add 'net_admin': not a capability (upper case, without CAP_: CHOWN, NET_ADMIN ...)"));
+	CHECK(fails_with(MIN "cap_drop CAP_CHOWN\n",
+			 "nginx.plan:6: cap_drop 'CAP_CHOWN': not a capability (upper case, without CAP_: CHOWN, NET_ADMIN ...)"));
+	CHECK(fails_with(MIN "cap_drop CHOWN\ncap_drop CHOWN\n", "nginx.plan:7: cap_drop CHOWN given twice"));
+	CHECK(fails_with(MIN "cap_add ALL\ncap_add ALL\n", "nginx.plan:7: cap_add ALL given twice"));
+	CHECK(fails_with(MIN "userns private\n",
+			 "nginx.plan:6: userns 'private': want host (the service runs without a user namespace of its own)"));
+	CHECK(fails_with(MIN "userns host\nuserns host\n", "nginx.plan:7: userns given twice"));
+	CHECK(plan_cap_number("CHOWN") == 0 && plan_cap_number("SYS_ADMIN") == 21);
+	CHECK(plan_cap_number("CHECKPOINT_RESTORE") == 40 && plan_cap_number("chown") == -1);
+	CHECK(plan_cap_number("ALL") == -1 && plan_cap_name(41) == NULL && plan_cap_name(-1) == NULL);
+	{
+		int all_named = 1;
+
+		for (int i = 0; i <= PLAN_CAP_LAST; i++)
+			all_named &= plan_cap_name(i) && plan_cap_number(plan_cap_name(i)) == i;
+		CHECK(all_named);
+	}
+
+	/* The writer's test of a value: what would not come back as written. */
+	CHECK(plan_value_problem("cmd", "nginx -g daemon off;") == NULL);
+	CHECK(!strcmp(plan_value_problem("cmd", "x\nvolume /:/hostroot"),
+		      "a line break cannot be carried in a plan value"));
+	CHECK(!strcmp(plan_value_problem("cmd", "x\r"), "a line break cannot be carried in a plan value"));
+	CHECK(!strcmp(plan_value_problem("env", "A=\tb"), "a control character cannot be carried in a plan value"));
+	CHECK(!strcmp(plan_value_problem("env", "A=\x7f"), "a control character cannot be carried in a plan value"));
+	CHECK(!strcmp(plan_value_problem("cmd", ""), "an empty value cannot be carried in a plan line"));
+	{
+		char big[PLAN_LINE_MAX + 2];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[PLAN_LINE_MAX - 4] = '\0';	/* "cmd " + 1019 = 1023: fits */
+		CHECK(plan_value_problem("cmd", big) == NULL);
+		{	/* and the parser takes that line back */
+			static char text[sizeof(MIN) + PLAN_LINE_MAX + 8];
+
+			snprintf(text, sizeof(text), MIN "cmd %s\n", big);
+			CHECK(parse(text) == 0 && p.ncmd == 2 && strlen(p.cmd[1]) == PLAN_LINE_MAX - 4);
+		}
+		big[PLAN_LINE_MAX - 4] = 'x';
+		big[PLAN_LINE_MAX - 3] = '\0';
+		CHECK(!strcmp(plan_value_problem("cmd", big),
+			      "too long for a plan line (at most 1023 bytes with its key)"));
+	}
+
 	CHECK(plan_signal("SIGKILL") == SIGKILL && plan_signal("0") == -1);
 	CHECK(plan_signal("65") == -1 && plan_signal("9x") == -1);
 }

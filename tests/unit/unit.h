@@ -29,5 +29,6 @@ void test_order(void);
 void test_jsonfmt(void);
 void test_compose(void);
 void test_confine(void);
+void test_emit(void);
 
 #endif

@@ -122,7 +122,7 @@ test-host: $(OUT)/hostd $(OUT)/payload $(OUT)/hostd-unconfined ## Real container
 test-build: $(OUT)/hostd $(OUT)/hostd-build ## The image builder and compose compiler on a small stack (root, apt)
 	tests/build/build.sh
 
-test-e2e: all $(OUT)/inception.ova $(OUT)/payload ## Boot the image under QEMU and check it from outside
+test-e2e: all $(OUT)/inception.ova $(OUT)/payload $(OUT)/hostd-unconfined ## Boot the image under QEMU and check it from outside
 	tests/e2e/boot.sh
 	tests/e2e/stack.sh
 	tests/e2e/powercut.sh

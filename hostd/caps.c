@@ -1,6 +1,7 @@
 /* caps: see caps.h. Raw capset(2): no libcap in a static PID 1. */
 #include "caps.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <stddef.h>
@@ -8,6 +9,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "plan.h"
 
 uint64_t caps_docker_default(void)
 {
@@ -29,30 +32,25 @@ uint64_t caps_container_default(void)
 	return caps_docker_default() & ~(1ULL << CAP_MKNOD);
 }
 
-/* Kernel numbering, 6.1's (CAP_LAST_CAP is 40). */
-static const char *const names[] = {
-	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
-	"SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
-	"NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE",
-	"SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT",
-	"SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE",
-	"AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
-	"WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
-};
-
+/* The names are the plan format's (plan.c), the one table of them. */
 int caps_from_name(const char *name)
 {
+	char up[32];
+	size_t i;
+
 	if (!strncasecmp(name, "CAP_", 4))
 		name += 4;
-	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
-		if (!strcasecmp(name, names[i]))
-			return i;
-	return -1;
+	for (i = 0; name[i] && i + 1 < sizeof(up); i++)
+		up[i] = (char)toupper((unsigned char)name[i]);
+	if (name[i])
+		return -1;
+	up[i] = '\0';
+	return plan_cap_number(up);
 }
 
 const char *caps_name(int cap)
 {
-	return cap >= 0 && cap < (int)(sizeof(names) / sizeof(names[0])) ? names[cap] : NULL;
+	return plan_cap_name(cap);
 }
 
 int caps_bound(uint64_t keep, const char **step)

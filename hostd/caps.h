@@ -7,8 +7,10 @@
 
 #include <stdint.h>
 
+#include "plan.h"
+
 /* The highest capability number this code knows (6.1's CAP_LAST_CAP). */
-#define CAPS_LAST 40
+#define CAPS_LAST PLAN_CAP_LAST
 
 /* Docker's default capability set, as a bit mask of CAP_* numbers. */
 uint64_t caps_docker_default(void);

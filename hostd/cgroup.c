@@ -103,7 +103,7 @@ int cgroup_create(const char *name, const struct cgroup_limits *l,
 {
 	const char *root = cgroup_v2_root();
 	char have[256] = "", parent[256];
-	int controllers = 1;
+	int controllers = 1, existed = 0;
 
 	if (!root) {
 		snprintf(why, whylen, "no cgroup v2 hierarchy (at /sys/fs/cgroup or "
@@ -128,14 +128,21 @@ int cgroup_create(const char *name, const struct cgroup_limits *l,
 	     write_attr(parent, "cgroup.subtree_control", "+cpu +memory +pids +io", why, whylen) < 0))
 		return -1;
 	snprintf(path, len, "%s/%s", parent, name);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		snprintf(why, whylen, "mkdir %s", path);
-		return -1;
+	if (mkdir(path, 0755) < 0) {
+		if (errno != EEXIST) {
+			snprintf(why, whylen, "mkdir %s", path);
+			return -1;
+		}
+		/* Kept from the last start (its processes were still going
+		 * when it was to be removed): used again, with the device
+		 * program it already has. */
+		existed = 1;
 	}
-	if (devices_attach(path, why, whylen) < 0) {
+	if ((!existed || devices_attached(path) <= 0) && devices_attach(path, why, whylen) < 0) {
 		int e = errno;
 
-		rmdir(path);
+		if (!existed)
+			rmdir(path);
 		errno = e;
 		return -1;
 	}
@@ -151,5 +158,16 @@ int cgroup_create(const char *name, const struct cgroup_limits *l,
 
 int cgroup_remove(const char *path)
 {
+	char kill[512];
+
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return -1;
+	/* Processes are still in it (a pid namespace dies child by child):
+	 * kill what is left (cgroup.kill, 5.14+), then try once more. The
+	 * next start reuses the group if it is still there. */
+	snprintf(kill, sizeof(kill), "%s/cgroup.kill", path);
+	write_file(kill, "1", 1, 0644);
 	return rmdir(path);
 }

@@ -30,7 +30,9 @@ const char *cgroup_v2_root(void);
  * policy is not started). */
 int cgroup_create(const char *name, const struct cgroup_limits *l,
 		  char *path, size_t len, char *why, size_t whylen);
-/* Remove a cgroup made by cgroup_create (its processes must be gone). */
+/* Remove a cgroup made by cgroup_create: processes left in it are killed
+ * (cgroup.kill). Returns 0, or -1 with errno (EBUSY: they are still
+ * dying; cgroup_create reuses the group). */
 int cgroup_remove(const char *path);
 
 #endif

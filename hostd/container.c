@@ -581,6 +581,29 @@ static void set_net_sysctls(int efd)
 			child_fail(efd, errno, "write '%s' to /%s", kv[i][1], kv[i][0]);
 }
 
+/* A pipe or socket the command gets as stdin, stdout or stderr belongs
+ * to whoever made it (the VM's root: hostd, or hostctl's caller), which
+ * the container's user namespace does not map; reopening it through
+ * /proc/self/fd/N (php-fpm's error_log, a check writing /dev/stderr)
+ * would be refused. Give it to the container's root, as runc does.
+ * Files and terminals are left alone. Returns 0, or -1 with errno. */
+static int own_stdio(int out_fd, unsigned long base)
+{
+	int fds[] = {0, 1, 2, out_fd};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		struct stat st;
+
+		if (fds[i] < 0 || fstat(fds[i], &st) < 0)
+			continue;
+		if (!(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) || st.st_uid == (uid_t)base)
+			continue;
+		if (fchown(fds[i], (uid_t)base, (gid_t)base) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Become the container's root in its user namespace: joined last, so
  * every mount, namespace and the cgroup above were made with the VM's
  * root's rights and belong to namespaces the container's root does not
@@ -684,6 +707,8 @@ static int child_main(void *arg)
 	}
 	if (s->workdir && chdir(s->workdir) < 0)
 		child_fail(efd, errno, "chdir %s", s->workdir);
+	if (a->userns_fd >= 0 && own_stdio(s->out_fd, s->userns_base) < 0)
+		child_fail(efd, errno, "give stdout and stderr to the container's root");
 	if (a->userns_fd >= 0)
 		enter_userns(a->userns_fd, efd);
 	if (confined && caps_bound(s->caps, &step) < 0)
@@ -1052,6 +1077,7 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 	char path[128], line[256], cg[512] = "";
 	struct container_user u;
 	int fds[6], tty_sock = x ? x->tty_sock : -1, userns_fd;
+	unsigned long userns_base = 0;
 	uint64_t caps;
 	ssize_t n;
 	pid_t child;
@@ -1088,6 +1114,20 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 		fprintf(stderr, "%s: open the user namespace of pid %d: %s\n", prefix,
 			(int)target, strerror(errno));
 		return -1;
+	}
+	/* Its root's VM id: whom 0 inside maps to. */
+	if (userns_fd >= 0) {
+		char map[256];
+
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)target);
+		unsigned long inside;
+
+		if (read_file(path, map, sizeof(map)) < 0 ||
+		    sscanf(map, "%lu %lu", &inside, &userns_base) != 2) {
+			fprintf(stderr, "%s: read %s: %s\n", prefix, path, strerror(errno));
+			close(userns_fd);
+			return -1;
+		}
 	}
 	if (x && x->env) {
 		static char home[sizeof(u.home) + 8];
@@ -1189,6 +1229,11 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 		}
 		/* Last of the namespaces, as at start: the container's root
 		 * in its user namespace, then its user. */
+		if (userns_fd >= 0 && own_stdio(-1, userns_base) < 0) {
+			fprintf(stderr, "%s: exec: give stdin, stdout and stderr to the container's "
+				"root: %s\n", prefix, strerror(errno));
+			_exit(126);
+		}
 		if (userns_fd >= 0 && (setns(userns_fd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
 				       setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
 			fprintf(stderr, "%s: exec: join the container's user namespace: %s\n",

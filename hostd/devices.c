@@ -125,6 +125,28 @@ static int load(char *why, size_t whylen)
 	return prog_fd;
 }
 
+int devices_attached(const char *cgroup_dir)
+{
+	union bpf_attr a;
+	int cg, e;
+	long r;
+
+	cg = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.query.target_fd = (unsigned)cg;
+	a.query.attach_type = BPF_CGROUP_DEVICE;
+	r = bpf(BPF_PROG_QUERY, &a);
+	e = errno;
+	close(cg);
+	if (r < 0) {
+		errno = e;
+		return -1;
+	}
+	return (int)a.query.prog_cnt;
+}
+
 int devices_attach(const char *cgroup_dir, char *why, size_t whylen)
 {
 	union bpf_attr a;
@@ -146,9 +168,7 @@ int devices_attach(const char *cgroup_dir, char *why, size_t whylen)
 	r = bpf(BPF_PROG_ATTACH, &a);
 	e = errno;
 	close(cg);
-	/* EEXIST: this very program is attached already (a cgroup kept from
-	 * an earlier start). */
-	if (r < 0 && e != EEXIST) {
+	if (r < 0) {
 		snprintf(why, whylen, "attach the device program to cgroup %s", cgroup_dir);
 		errno = e;
 		return -1;

@@ -44,4 +44,8 @@ size_t devices_build(struct bpf_insn *prog);
  * load fails) in why. */
 int devices_attach(const char *cgroup_dir, char *why, size_t whylen);
 
+/* How many device programs the cgroup has (BPF_PROG_QUERY), or -1 with
+ * errno: a cgroup kept from an earlier start has ours already. */
+int devices_attached(const char *cgroup_dir);
+
 #endif

@@ -319,11 +319,14 @@ static int build_spec(struct ctr *c, struct container_spec *s, char *bridge,
 	s->env[s->nenv] = NULL;
 	s->hostname = p->hostname ? p->hostname : p->service;
 	s->workdir = p->workdir;
-	s->caps = caps_container_default();
+	/* Docker's rule: the default set, less cap_drop, plus cap_add (the
+	 * parser has resolved ALL into the masks). */
+	s->caps = (caps_container_default() & ~p->cap_drop) | p->cap_add;
 	/* Each service's ids are a range of the VM's of their own, by its
 	 * place among the plans (sorted by name): the same on every boot of
-	 * the same stack. */
-	s->userns_base = USERNS_FIRST_BASE + USERNS_SIZE * (unsigned long)(c - ctrs);
+	 * the same stack. userns_mode: host keeps the VM's. */
+	s->userns_base = p->userns_host ? 0 :
+		USERNS_FIRST_BASE + USERNS_SIZE * (unsigned long)(c - ctrs);
 	s->user = p->user;	/* resolved in the container's /etc/passwd at start */
 	for (int i = 0; i < p->nmounts; i++) {
 		struct stat vst;
@@ -529,7 +532,7 @@ static void exited(struct proc *p, int status)
 	c->oom_killed = c->has_run && c->cgroup[0] && oom_kills(c->cgroup) > 0;
 	if (c->oom_killed)
 		snprintf(how + strlen(how), sizeof(how) - strlen(how), ", out of memory");
-	if (c->has_run && c->cgroup[0] && cgroup_remove(c->cgroup) < 0 && errno != ENOENT)
+	if (c->has_run && c->cgroup[0] && cgroup_remove(c->cgroup) < 0 && errno != EBUSY)
 		log_sys("%s: remove cgroup %s", c->plan.service, c->cgroup);
 	if (c->state == CTR_STOPPING || stopping_all) {
 		timer_cancel(&c->timer);

@@ -405,8 +405,16 @@ int container_run_main(int argc, char **argv)
 			rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 		}
 	}
-	if (s.cgroup && cgroup_remove(s.cgroup) < 0)
-		fprintf(stderr, "hostd run: remove cgroup %s: %s\n", s.cgroup, strerror(errno));
+	/* What was left in it is killed; give it a second to be gone. */
+	for (int tries = 0; s.cgroup; tries++) {
+		if (cgroup_remove(s.cgroup) == 0)
+			break;
+		if (errno != EBUSY || tries >= 50) {
+			fprintf(stderr, "hostd run: remove cgroup %s: %s\n", s.cgroup, strerror(errno));
+			break;
+		}
+		usleep(20000);
+	}
 	if (own_state && nftw(state, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
 		fprintf(stderr, "hostd run: remove %s: %s\n", state, strerror(errno));
 	return rc;

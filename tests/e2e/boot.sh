@@ -65,7 +65,7 @@ check "hostctl names an unknown container in one line" on_vm 'test "$(hostctl st
 # controllers. A busybox root and the static test payload, made in the VM
 # on the data disk: a container's root is id-mapped to its user namespace,
 # which 6.1 can do on ext4 but not on the VM's tmpfs (/tmp/r links there).
-check "a busybox root for test containers" on_vm "mkdir -p /home/$login/data/r/bin && ln -s /home/$login/data/r /tmp/r && cp /bin/busybox /tmp/r/bin/ && for a in sh cat sleep; do ln -s busybox /tmp/r/bin/\$a; done"
+check "a busybox root for test containers" on_vm "mkdir -p /home/$login/data/r/bin && ln -s /home/$login/data/r /tmp/r && cp /bin/busybox /tmp/r/bin/ && for a in sh cat sleep stat; do ln -s busybox /tmp/r/bin/\$a; done"
 check "a root on the VM's tmpfs is refused with a user namespace, and says why" on_vm 'mkdir -p /tmp/tr/bin && cp /bin/busybox /tmp/tr/bin/sh && /init run --rootfs /tmp/tr -- sh -c true 2>&1 | grep -q "its filesystem cannot be id-mapped by this kernel"'
 check "... and runs without one (--userns host)" on_vm '/init run --userns host --rootfs /tmp/tr -- sh -c "exit 0"'
 check "the test payload copied in" sh -c "'$top/qemu/vm.sh' ssh 'cat >/tmp/r/bin/payload && chmod 755 /tmp/r/bin/payload' <'$out/payload'"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "jsonfmt.h"
 #include "supervise_int.h"
@@ -575,6 +576,17 @@ size_t report_metrics(char *buf, size_t len, double uptime_s)
 	} while (0)
 	OUT("# HELP hostd_uptime_seconds Seconds since hostd opened this socket (as PID 1: after the disks, before the stack).\n"
 	    "# TYPE hostd_uptime_seconds gauge\nhostd_uptime_seconds %.3f\n", uptime_s);
+	/* hostd's own memory, Prometheus' usual name for an exporter's. */
+	{
+		char statm[128];
+		long pages = 0, resident = 0;
+
+		if (read_file("/proc/self/statm", statm, sizeof(statm)) > 0 &&
+		    sscanf(statm, "%ld %ld", &pages, &resident) == 2)
+			OUT("# HELP process_resident_memory_bytes hostd's resident memory.\n"
+			    "# TYPE process_resident_memory_bytes gauge\n"
+			    "process_resident_memory_bytes %ld\n", resident * sysconf(_SC_PAGESIZE));
+	}
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		OUT("# HELP %s %s\n# TYPE %s %s\n", families[f].name, families[f].help,
 		    families[f].name, families[f].type);

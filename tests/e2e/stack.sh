@@ -158,6 +158,14 @@ for s in wordpress mariadb; do
 done
 check "no keep-alive hack in any container's process list" on_vm "for s in $services; do hostctl top \$s; done | grep -Eq 'tail -f|sleep infinity|while true' && exit 1; exit 0"
 
+echo "== the stack's containers are confined"
+check "each service's root is a VM id of a range of its own, none the VM's root" on_vm "for s in $services; do hostctl exec \$s cat /proc/self/uid_map; done | awk '{print \$1, \$2, \$3}' | sort -u >/tmp/maps; test \$(wc -l </tmp/maps) = $(echo $services | wc -w) && ! awk '\$1 != 0 || \$2 < 131072 || \$3 != 65536' /tmp/maps | grep -q ."
+check "the site's files are www-data's (33) on the VM's disk, as FTP and WordPress see them" on_vm "test \$(stat -c %u /home/$login/data/wordpress/index.php) = 33 && hostctl exec ftp stat -c %u /var/www/html/index.php | grep -qx 33 && hostctl exec wordpress stat -c %U /var/www/html/index.php | grep -qx www-data"
+check "MariaDB's files are mysql's on the VM's disk, as in its container" on_vm "test \"\$(stat -c %u /home/$login/data/mariadb/mysql)\" = \"\$(hostctl exec mariadb id -u mysql)\""
+check "nginx's root cannot write the site (its volume is read-only)" on_vm "! hostctl exec -u 0 nginx sh -c 'echo x >>/var/www/html/index.php' 2>/dev/null"
+check "no container's root can make a block device, and none is there" on_vm "for s in $services; do hostctl exec -u 0 \$s sh -c 'mknod /tmp/b b 254 0 2>/dev/null && exit 1; ls /dev | grep -Eq \"^(vd|sd|loop|mem|kmsg)\" && exit 1; exit 0' || { echo \$s; exit 1; }; done"
+check "no container's root can change a kernel setting (ASLR stays on)" on_vm "for s in $services; do hostctl exec -u 0 \$s sh -c 'echo 0 >/proc/sys/kernel/randomize_va_space' 2>/dev/null && { echo \$s; exit 1; }; done; test \$(cat /proc/sys/kernel/randomize_va_space) != 0"
+
 echo "== crashes and manual stops"
 for s in $services; do
 	before=$(state "$s" '{{.RestartCount}} {{.State.Pid}}')

@@ -537,7 +537,7 @@ static int child_main(void *arg)
 		child_fail(efd, errno, "set no_new_privs");
 	/* Last: from here on the filter applies to us too, and execve is
 	 * the only call left. */
-	if (seccomp_install() < 0)
+	if (seccomp_install(caps_docker_default()) < 0)
 		child_fail(efd, errno, "install the seccomp filter");
 	execvpe(s->argv[0], s->argv, env_with_home(s, &u));
 	child_fail(efd, errno, "exec %s", s->argv[0]);
@@ -926,7 +926,7 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 		if (caps_limit(caps_docker_default(), &step) < 0 ||
 		    setgroups((size_t)u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 ||
 		    setuid(u.uid) < 0 ||
-		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install() < 0) {
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(caps_docker_default()) < 0) {
 			fprintf(stderr, "%s: exec: %s: %s\n", prefix, step ? step : "drop privileges",
 				strerror(errno));
 			_exit(126);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
+#include "caps.h"
 #include "seccomp.h"
 #include "unit.h"
 
@@ -59,7 +60,7 @@ static unsigned verdict(const struct sock_filter *f, size_t n, unsigned arch,
 void test_seccomp(void)
 {
 	struct sock_filter f[SECCOMP_MAX_INSNS];
-	size_t n = seccomp_build(f);
+	size_t n = seccomp_build(f, caps_docker_default());
 	const unsigned A = AUDIT_ARCH_X86_64, EP = SECCOMP_RET_ERRNO | EPERM;
 
 	CHECK(n > 10 && n <= SECCOMP_MAX_INSNS);

@@ -41,12 +41,13 @@ struct plan {
 	uint8_t verdict[SECCOMP_NR_SPAN + 1];
 };
 
-static int plan_make(struct plan *p, uint64_t caps)
+static int plan_make(struct plan *p, const struct seccomp_rule *rules, size_t nrules,
+		     uint64_t caps)
 {
 	uint8_t v[SECCOMP_NR_SPAN] = {0};	/* SECCOMP_V_EPERM */
 
-	for (size_t i = 0; i < seccomp_nrules; i++) {
-		const struct seccomp_rule *r = &seccomp_rules[i];
+	for (size_t i = 0; i < nrules; i++) {
+		const struct seccomp_rule *r = &rules[i];
 
 		if (r->nr >= SECCOMP_NR_SPAN || r->cap >= 64)
 			return -1;
@@ -159,14 +160,16 @@ static size_t emit_tree(struct sock_filter *f, size_t i, const struct plan *p, s
 	return emit_tree(f, i, p, mid, hi);
 }
 
-size_t seccomp_build(struct sock_filter *f, uint64_t caps)
+size_t seccomp_build_from(struct sock_filter *f, const struct seccomp_rule *rules,
+			 size_t nrules, uint64_t caps)
 {
 	struct plan p;
 	size_t i = 0;
 
 	/* An argument rule's jumps are 8-bit too. */
 	if (seccomp_npersonas > 255 || seccomp_nrefused_families > 255 ||
-	    plan_make(&p, caps) < 0 || 4 + tree_len(&p, 0, p.nruns) > SECCOMP_MAX_INSNS)
+	    plan_make(&p, rules, nrules, caps) < 0 ||
+	    4 + tree_len(&p, 0, p.nruns) > SECCOMP_MAX_INSNS)
 		return 0;
 	/* Another architecture is killed: its numbers mean other calls. */
 	f[i++] = LD(offsetof(struct seccomp_data, arch));
@@ -174,6 +177,11 @@ size_t seccomp_build(struct sock_filter *f, uint64_t caps)
 	f[i++] = RET(SECCOMP_RET_KILL_PROCESS);
 	f[i++] = LD(offsetof(struct seccomp_data, nr));
 	return emit_tree(f, i, &p, 0, p.nruns);
+}
+
+size_t seccomp_build(struct sock_filter *f, uint64_t caps)
+{
+	return seccomp_build_from(f, seccomp_rules, seccomp_nrules, caps);
 }
 
 int seccomp_install(uint64_t caps)

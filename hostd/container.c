@@ -730,7 +730,7 @@ static int child_main(void *arg)
 		child_fail(efd, errno, "set no_new_privs");
 	/* Last: from here on the filter applies to us too, and execve is
 	 * the only call left. */
-	if (confined && seccomp_install() < 0)
+	if (confined && seccomp_install(s->caps) < 0)
 		child_fail(efd, errno, "install the seccomp filter");
 	execvpe(s->argv[0], s->argv, env_with_home(s, &u));
 	child_fail(efd, errno, "exec %s", s->argv[0]);
@@ -1245,7 +1245,8 @@ pid_t container_exec_start(pid_t target, char *const argv[], const char *prefix,
 		if (caps_bound(caps, &step) < 0 ||
 		    setgroups((size_t)u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 ||
 		    setuid(u.uid) < 0 || caps_limit(caps, &step) < 0 ||
-		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install() < 0) {
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    (step = "install the seccomp filter", seccomp_install(caps)) < 0) {
 			fprintf(stderr, "%s: exec: %s: %s\n", prefix, step ? step : "drop privileges",
 				strerror(errno));
 			_exit(126);

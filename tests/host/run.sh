@@ -45,6 +45,12 @@ check "no_new_privs is set" sh -c "$hostd run --rootfs $rfs -- grep -qx 'NoNewPr
 check "seccomp refuses add_key, keyctl, perf_event_open, bpf, userfaultfd" sh -c "test \"\$($hostd run --rootfs $rfs -- payload try add_key keyctl perf_event_open bpf userfaultfd | tr '\n' ' ')\" = 'add_key: Operation not permitted keyctl: Operation not permitted perf_event_open: Operation not permitted bpf: Operation not permitted userfaultfd: Operation not permitted '"
 check "seccomp: clone3 is ENOSYS, clone with CLONE_NEWNS refused, plain clone works" sh -c "test \"\$($hostd run --rootfs $rfs -- payload try clone3 clone_newns clone_plain getpid | tr '\n' ' ')\" = 'clone3: Function not implemented clone_newns: Operation not permitted clone_plain: ok getpid: ok '"
 check "the same calls work outside a container (the test can fail)" sh -c "$top/out/payload try keyctl clone_plain | grep -c ': ok' | grep -qx 2"
+# Argument rules: personality for Docker's values only, socket for every
+# family but AF_VSOCK and AF_ALG. Outside, the kernel may lack a family
+# (EAFNOSUPPORT) but never says EPERM to root: inside, that is the filter.
+check "seccomp refuses personality(ADDR_NO_RANDOMIZE), socket(AF_VSOCK) and socket(AF_ALG), not PER_LINUX or AF_INET" sh -c "test \"\$($hostd run --rootfs $rfs -- payload try persona_noaslr persona_linux vsock alg inet | tr '\n' ' ')\" = 'persona_noaslr: Operation not permitted persona_linux: ok vsock: Operation not permitted alg: Operation not permitted inet: ok '"
+check "outside, personality(ADDR_NO_RANDOMIZE) works and no socket family is refused with EPERM" sh -c "out=\$($top/out/payload try persona_noaslr vsock alg); echo \"\$out\"; echo \"\$out\" | grep -qx 'persona_noaslr: ok' && ! echo \"\$out\" | grep -q 'Operation not permitted'"
+check "seccomp lets root chroot: CAP_SYS_CHROOT is in Docker's set (vsftpd needs it)" sh -c "test \"\$($hostd run --rootfs $rfs -- payload try chroot)\" = 'chroot: ok'"
 check "mount is refused inside" sh -c "! $hostd run --rootfs $rfs -- sh -c 'mount -t tmpfs x /mnt 2>&1; grep -q \" /mnt \" /proc/mounts'"
 
 run -- sh -c 'exit 7' 2>/dev/null

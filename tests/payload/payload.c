@@ -2,7 +2,10 @@
  *   payload try NAME...   attempt each syscall and print "NAME: ok" or
  *                         "NAME: <error>" (add_key, keyctl, unshare, mount,
  *                         clone_newns, clone_plain, clone3, getpid,
- *                         perf_event_open, bpf, userfaultfd)
+ *                         perf_event_open, bpf, userfaultfd; persona_linux
+ *                         and persona_noaslr: personality(PER_LINUX) and
+ *                         (ADDR_NO_RANDOMIZE); inet, vsock, alg: a socket
+ *                         of that family; chroot to /)
  *   payload alloc MIB     allocate and touch MIB MiB, then print "allocated"
  *   payload fork N        try to fork N children that wait; print how many
  *                         forks succeeded ("forked K of N")
@@ -18,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +72,18 @@ static long attempt(const char *name)
 		return syscall(SYS_bpf, 0, buf, 0);
 	if (!strcmp(name, "userfaultfd"))
 		return syscall(SYS_userfaultfd, 0);
+	if (!strcmp(name, "persona_linux"))
+		return syscall(SYS_personality, PER_LINUX);
+	if (!strcmp(name, "persona_noaslr"))
+		return syscall(SYS_personality, ADDR_NO_RANDOMIZE);
+	if (!strcmp(name, "inet"))
+		return syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	if (!strcmp(name, "vsock"))
+		return syscall(SYS_socket, AF_VSOCK, SOCK_STREAM, 0);
+	if (!strcmp(name, "alg"))
+		return syscall(SYS_socket, AF_ALG, SOCK_SEQPACKET, 0);
+	if (!strcmp(name, "chroot"))
+		return syscall(SYS_chroot, "/");
 	errno = EINVAL;
 	fprintf(stderr, "payload: unknown syscall name '%s'\n", name);
 	return -2;

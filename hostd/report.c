@@ -142,6 +142,22 @@ static void str_array(struct jbuf *b, const char *const *v, int n)
 	jb_printf(b, "]");
 }
 
+/* A capability mask as Docker's inspect lists it: ["CAP_NET_ADMIN", ...]. */
+static void caps_json(struct jbuf *b, uint64_t mask)
+{
+	int first = 1;
+
+	if (mask == PLAN_CAP_ALL) {
+		jb_printf(b, "\"ALL\"");
+		return;
+	}
+	for (int c = 0; c <= PLAN_CAP_LAST; c++)
+		if (mask & (UINT64_C(1) << c)) {
+			jb_printf(b, "%s\"CAP_%s\"", first ? "" : ", ", plan_cap_name(c));
+			first = 0;
+		}
+}
+
 static const char *restart_name(enum plan_restart r)
 {
 	return r == RESTART_ALWAYS ? "always" : r == RESTART_ON_FAILURE ? "on-failure" :
@@ -240,8 +256,15 @@ int report_inspect(const char *name, char *buf, size_t len, char *err, size_t er
 		  p->stop_grace_ms / 1000);
 	jb_printf(&b, "\"HostConfig\": {\"RestartPolicy\": {\"Name\": \"%s\", "
 		  "\"MaximumRetryCount\": %d}, \"Memory\": %lld, \"CpuQuota\": %ld, "
-		  "\"CpuPeriod\": %ld, \"PidsLimit\": %ld}, ", restart_name(p->restart),
+		  "\"CpuPeriod\": %ld, \"PidsLimit\": %ld, ", restart_name(p->restart),
 		  p->restart_max, p->memory_max, p->cpu_quota_us, p->cpu_period_us, p->pids_max);
+	/* Docker's names: "" is a user namespace of its own (here the
+	 * default), "host" none. */
+	jb_printf(&b, "\"UsernsMode\": \"%s\", \"CapAdd\": [", p->userns_host ? "host" : "");
+	caps_json(&b, p->cap_add);
+	jb_printf(&b, "], \"CapDrop\": [");
+	caps_json(&b, p->cap_drop);
+	jb_printf(&b, "]}, ");
 	jb_printf(&b, "\"Mounts\": [");
 	for (int i = 0; i < p->nmounts; i++) {
 		const struct plan_mount *m = &p->mounts[i];

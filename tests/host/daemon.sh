@@ -39,8 +39,10 @@ plan orphan "cmd payload" "cmd wait" "depends_on nowhere service_started"
 printf 'version 1\nservice bad\nbogus 1\n' >"$work/plans/bad.plan"
 plan slowdb "cmd sh" "cmd -c" "cmd sleep 1; touch /tmp/ready; exec payload wait $tag" \
 	"restart always" "health_shell test -e /tmp/ready && echo ready-check" "health_interval 200" "health_retries 3" "stop_grace 3000"
-plan app "cmd payload" "cmd wait" "cmd $tag" "depends_on slowdb service_healthy" "stop_grace 3000"
-plan keeper "cmd payload" "cmd wait" "cmd $tag" "restart unless-stopped" "stop_grace 3000"
+plan app "cmd payload" "cmd wait" "cmd $tag" "depends_on slowdb service_healthy" "stop_grace 3000" \
+	"userns host"
+plan keeper "cmd payload" "cmd wait" "cmd $tag" "restart unless-stopped" "stop_grace 3000" \
+	"cap_add SYS_NICE" "cap_drop NET_RAW"
 plan nohc "cmd payload" "cmd wait" "depends_on web service_healthy"
 mkdir -p "$rfs/www"
 echo "hello through the published port" >"$rfs/www/index.html"
@@ -162,6 +164,8 @@ check "ps --format TEMPLATE, one line per container" sh -c "'$hostd' ctl ps --fo
 check "ps --format json: one JSON object per line" sh -c "'$hostd' ctl ps -a --format json | python3 -c 'import json, sys; rows = [json.loads(l) for l in sys.stdin]; assert {\"db\", \"web\", \"crash\"} <= {r[\"Names\"] for r in rows}, rows'"
 check "ps --format 'table ...': titles, aligned columns, port runs as ranges" sh -c "out=\$('$hostd' ctl ps --format 'table {{.Names}}\\t{{.Ports}}'); echo \"\$out\" | head -1 | grep -q '^NAMES  *PORTS\$' && echo \"\$out\" | grep -q '^site  *0.0.0.0:18080-18082->80-82/tcp, 0.0.0.0:18090->91/tcp\$'"
 check "ps -q: names only" sh -c "'$hostd' ctl ps -q | grep -qx db"
+check "cap_add and cap_drop: in inspect as Docker shows them, and in the process's sets" sh -c "test \"\$('$hostd' ctl inspect --format '{{json .HostConfig.CapAdd}} {{json .HostConfig.CapDrop}}' keeper)\" = '[\"CAP_SYS_NICE\"] [\"CAP_NET_RAW\"]' && grep -qx 'CapBnd:	00000000a08405fb' /proc/\$('$hostd' ctl inspect --format '{{.State.Pid}}' keeper)/status"
+check "each service has a VM range of its own; userns host has none (UsernsMode host)" sh -c "test \"\$('$hostd' ctl inspect --format '{{.HostConfig.UsernsMode}}' app)\" = host && test \"\$('$hostd' ctl exec app cat /proc/self/uid_map | tr -s ' ')\" = ' 0 0 4294967295' && test \"\$('$hostd' ctl exec db cat /proc/self/uid_map | awk '{print \$2}')\" != \"\$('$hostd' ctl exec web cat /proc/self/uid_map | awk '{print \$2}')\""
 check "images --format and network ls --format" sh -c "'$hostd' ctl images --format '{{.Repository}}:{{.Tag}}' | grep -qx db:1.0 && test \"\$('$hostd' ctl network ls --format '{{.Subnet}}')\" = 10.77.0.0/24"
 "$hostd" ctl ps --bogus 2>"$work/err"
 check "a wrong option: one line, exit 2" sh -c "test $? = 2 && test \"\$(cat $work/err)\" = \"hostctl: ps: unknown option '--bogus'\""

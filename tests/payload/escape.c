@@ -34,6 +34,23 @@ static int fail_errno(void)
 	return -1;
 }
 
+/* Read up to len bytes of path (opened without blocking); the count, or
+ * -1 with errno. */
+static ssize_t read_some(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len);
+	e = errno;
+	close(fd);
+	errno = e;
+	return n;
+}
+
 /* mknod a block device and read its first sector. */
 static int mknod_block(int argc, char **argv)
 {
@@ -63,17 +80,11 @@ static int open_dev(int argc, char **argv)
 {
 	char buf[512];
 	ssize_t n;
-	int fd, e;
 
 	if (argc < 1)
 		return errno = EINVAL, -1;
-	fd = open(argv[0], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf));
-	e = errno;
-	close(fd);
-	return n > 0 ? 0 : (errno = n < 0 ? e : EIO, -1);
+	n = read_some(argv[0], buf, sizeof(buf));
+	return n > 0 ? 0 : (n == 0 ? (errno = EIO, -1) : -1);
 }
 
 /* Write a kernel setting: its own value back (nothing changes). */
@@ -85,13 +96,9 @@ static int proc_sys_write(int argc, char **argv)
 
 	if (argc < 1)
 		return errno = EINVAL, -1;
-	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, val, sizeof(val));
-	close(fd);
+	n = read_some(argv[0], val, sizeof(val));
 	if (n <= 0)
-		return errno = EIO, -1;
+		return n == 0 ? (errno = EIO, -1) : -1;
 	fd = open(argv[0], O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -120,18 +127,12 @@ static int read_file(int argc, char **argv)
 {
 	char buf[4096];
 	ssize_t n;
-	int fd, e;
 
 	if (argc < 1)
 		return errno = EINVAL, -1;
-	fd = open(argv[0], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf));
-	e = errno;
-	close(fd);
+	n = read_some(argv[0], buf, sizeof(buf));
 	if (n < 0)
-		return errno = e, -1;
+		return -1;
 	if (n == 0)
 		return errno = ENODATA, -1;	/* "No data available": masked */
 	if (strstr(argv[0], "kcore") && (n < 4 || memcmp(buf, "\177ELF", 4)))

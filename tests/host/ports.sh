@@ -438,6 +438,8 @@ hold_stop() {
 	eval "p=\$hold_$1"
 	kill -USR1 "$p"
 	wait "$p"
+	# Waited for: its pid may be anyone's now, cleanup must not kill it.
+	holds=$(echo " $holds " | sed "s/ $p / /")
 }
 # le A B [C D]: A <= B (and C <= D), as numbers with decimals.
 le() { awk -v a="$1" -v b="$2" -v c="${3:-0}" -v d="${4:-0}" 'BEGIN { exit !(a <= b && c <= d) }'; }
@@ -550,6 +552,8 @@ wait_for "the port serves again once the service is back" answers outside sum $h
 check "no error from the proxy in hostd's log" sh -c "! grep -E 'error: .*(port|pipe|splice|epoll)' '$work/daemon.log'"
 kill -TERM "$dpid"
 wait_for "SIGTERM: hostd stops the stack and exits" sh -c "! kill -0 $dpid"
+wait "$dpid"
+dpid=
 [ "$fail" = 0 ] || { echo "--- the end of hostd's log"; tail -25 "$work/daemon.log"; }
 
 # The idle limits, shortened through HOSTD_PROXY_TIMEOUTS (ms: a connection
@@ -602,5 +606,7 @@ check "one idle while its address is busy on another port of the container stays
 check "but not for a sibling on the same port ($(cat "$work/t.same"))" after same 0 0.5
 kill -TERM "$dpid2"
 wait_for "the second hostd exits" sh -c "! kill -0 $dpid2"
+wait "$dpid2"
+dpid2=
 [ "$fail" = 0 ] || { echo "--- the end of the second hostd's log"; tail -15 "$work/daemon2.log"; }
 summary

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -19,7 +20,43 @@
 #include "util.h"
 
 #define MAX_LISTEN 32
+/* The pool. A relayed connection holds two sockets and, while bytes wait
+ * for a slow reader, a pipe each way: 6 fds at worst, so 128 of them take
+ * 768 of the 1024 fds PID 1 starts with (RLIMIT_NOFILE, which every
+ * container inherits: not raised here), and hostd keeps the rest for its
+ * own work (about 20 fds plus a few per service). A bigger pool would need
+ * that limit raised, and the stack's services take fewer anyway (vsftpd
+ * 10 sessions). One address may hold half of it (PER_CLIENT): the other
+ * half is always there for everyone else, and once two addresses fill the
+ * pool, reclaiming decides (make_room). */
 #define MAX_CONNS 128
+#define PER_CLIENT 64
+/* A connection that moved a byte (it, or its address through another port
+ * of the same container: conn_last) less than this ago is in use: it is
+ * reclaimed last, and only for an address holding fewer (make_room). */
+#define RECLAIM_MS 1000
+/* Idle limits (see conn_limit), HOSTD_PROXY_TIMEOUTS=SILENT,IDLE,DONE (ms)
+ * otherwise. Silent: a connection that has carried no byte either way.
+ * A TLS client sends its ClientHello at once and an FTP server its banner,
+ * so a legitimate one carries bytes within a round trip; 10 s is that
+ * plus retransmissions, and what Chromium gives a preconnected socket it
+ * has not used before closing it itself. Nothing has been relayed, so
+ * cutting it loses nothing: it is the slowloris case. */
+#define SILENT_MS 10000
+/* Idle: nothing either way on a connection in use. nginx's stream proxy
+ * waits 10 minutes by default (proxy_timeout); the services close their
+ * own idle clients first, and the relay passes that on: vsftpd after 300 s
+ * (idle_session_timeout), nginx after 65 s (keepalive_timeout). So this
+ * catches only what they do not: a service without a limit of its own, a
+ * client gone without a word. FTP's control connection says nothing during
+ * a transfer of any length: conn_last counts its data connection's bytes. */
+#define IDLE_MS 600000
+/* Done: the container has closed its side, and the client neither sends
+ * nor closes its own. Linux forgets an orphaned connection in FIN_WAIT2
+ * after a minute (tcp_fin_timeout); so does the relay, without which a
+ * client could keep every connection vsftpd answered "421 too many users"
+ * and closed. */
+#define DONE_MS 60000
 #define MAX_FLOWS 64
 /* Empty pipes kept open for the next connection; the rest are closed. */
 #define MAX_IDLE_PIPES 16
@@ -69,12 +106,22 @@ struct half {
 	int full;
 };
 
+/* A client address with connections in the pool. */
+struct peer {
+	struct in_addr addr;
+	int n;			/* its connections in the pool; 0: the entry is free */
+	long long last[MAX_LISTEN];	/* now_ms() of its last byte through each listener */
+};
+
 struct conn {
 	struct end client, upstream;
 	struct half up, down;	/* client->upstream, upstream->client */
 	const struct listener *l;
+	struct peer *peer;
 	long long since;	/* now_ms() when the connection to the container began */
+	long long last;		/* now_ms() of its last byte either way (since, until one) */
 	int used, connected;
+	int carried;		/* a byte has moved, either way */
 };
 
 /* A UDP client of a published port and its socket connected to the
@@ -91,10 +138,12 @@ struct flow {
 static struct listener listeners[MAX_LISTEN];
 static int nlisteners;
 static struct conn conns[MAX_CONNS];
+static struct peer peers[MAX_CONNS];
 static struct flow flows[MAX_FLOWS];
 static int idle_pipes[MAX_IDLE_PIPES][2];
 static int nidle;
-static struct timer resume_timer, expire_timer, connect_timer;
+static struct timer resume_timer, expire_timer, sweep_timer;
+static long long silent_ms = SILENT_MS, idle_ms = IDLE_MS, done_ms = DONE_MS;
 static char dgram[65536];
 
 /* A warning a peer can provoke at will: at most one a second. */
@@ -190,18 +239,140 @@ static void conn_close(struct conn *c, int reset)
 	pipe_put(c->up.pipe, !c->up.len);
 	pipe_put(c->down.pipe, !c->down.len);
 	c->used = 0;
+	if (c->peer)
+		c->peer->n--;
+	c->peer = NULL;
 }
+
+/* ---- idle connections ------------------------------------------------------ */
+
+/* Nothing to wait for on c: it has never carried a byte, or the container
+ * has closed its side. Such a connection is judged alone, under a short
+ * limit, and goes first when room is made. */
+static int conn_hopeless(const struct conn *c)
+{
+	return !c->carried || c->down.shut;
+}
+
+/* When c last moved a byte; for one in use, also when its address last
+ * moved one through another port of the same container: FTP's control
+ * connection is quiet while its data connection carries a transfer of any
+ * length. Not through the same port: one busy connection must not keep
+ * its address's idle others on that port. */
+static long long conn_last(const struct conn *c)
+{
+	long long t = c->last;
+
+	if (conn_hopeless(c))
+		return t;
+	for (int i = 0; i < nlisteners; i++)
+		if (&listeners[i] != c->l && listeners[i].dst.s_addr == c->l->dst.s_addr &&
+		    c->peer->last[i] > t)
+			t = c->peer->last[i];
+	return t;
+}
+
+static long long conn_limit(const struct conn *c)
+{
+	if (!c->carried)
+		return silent_ms;
+	return c->down.shut ? done_ms : idle_ms;
+}
+
+/* When c is to be reset if nothing moves before. */
+static long long conn_due(const struct conn *c)
+{
+	if (!c->connected)
+		return c->since + CONNECT_MS;
+	return conn_last(c) + conn_limit(c);
+}
+
+/* Which of the limits above applies to c: when it changes, c's due time
+ * may come sooner than the sweep was set for. */
+static int conn_stage(const struct conn *c)
+{
+	return !c->connected ? 0 : !c->carried ? 1 : c->down.shut ? 2 : 3;
+}
+
+/* Have the sweep run by due at the latest. */
+static void sweep_at(long long due)
+{
+	if (!sweep_timer.deadline || due < sweep_timer.deadline)
+		timer_arm(&sweep_timer, due - now_ms());
+}
+
+/* Reset the connections past their limit (conn_due); wake again for the
+ * next one due, and only then: no polling. */
+static void sweep(struct timer *t)
+{
+	long long now = now_ms(), next = -1;
+
+	(void)t;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &conns[i];
+		long long due;
+
+		if (!c->used)
+			continue;
+		due = conn_due(c);
+		if (now >= due) {
+			if (!c->connected)
+				warn_limited("%s: port %u: connect to %s:%u: no answer in %d ms",
+					     c->l->svc, c->l->host_port, inet_ntoa(c->l->dst),
+					     c->l->port, CONNECT_MS);
+			conn_close(c, 1);
+		} else if (next < 0 || due < next) {
+			next = due;
+		}
+	}
+	if (next >= 0)
+		timer_arm(&sweep_timer, next - now);
+}
+
+/* HOSTD_PROXY_TIMEOUTS=SILENT,IDLE,DONE (milliseconds, 100 to a day each)
+ * replaces the three limits: for the tests, which cannot wait minutes, and
+ * for an operator with other needs (in the appliance as a word of the
+ * kernel command line, which the kernel hands to /init, hostd, as its
+ * environment). */
+static void load_timeouts(void)
+{
+	const char *v = getenv("HOSTD_PROXY_TIMEOUTS"), *s = v;
+	long long ms[3];
+	char *end;
+
+	if (!v)
+		return;
+	for (int i = 0; i < 3; i++, s = end + 1) {
+		errno = 0;
+		ms[i] = strtoll(s, &end, 10);
+		if (errno || end == s || ms[i] < 100 || ms[i] > 86400000 ||
+		    *end != (i < 2 ? ',' : '\0')) {
+			log_warn("HOSTD_PROXY_TIMEOUTS=%s: want SILENT,IDLE,DONE in ms (100 to "
+				 "86400000); keeping %d,%d,%d", v, SILENT_MS, IDLE_MS, DONE_MS);
+			return;
+		}
+	}
+	silent_ms = ms[0];
+	idle_ms = ms[1];
+	done_ms = ms[2];
+	log_info("published ports: connections reset after %lld ms silent, %lld ms idle, "
+		 "%lld ms once the container is done (HOSTD_PROXY_TIMEOUTS)", silent_ms, idle_ms,
+		 done_ms);
+}
+
+/* ---- relaying ---------------------------------------------------------------- */
 
 /* What relay() failed at, for the log. */
 static const char *relay_err;
 
 /* Move what can be moved from in to out through h without blocking;
- * readable: epoll said so of in. Returns -1 (relay_err and errno say why)
- * when the connection must end. */
-static int relay(int in, int out, struct half *h, int readable, const char *from,
-		 const char *to)
+ * readable: epoll said so of in. Returns the bytes moved into and out of
+ * the pipe, or -1 (relay_err and errno say why) when the connection must
+ * end. */
+static ssize_t relay(int in, int out, struct half *h, int readable, const char *from,
+		     const char *to)
 {
-	ssize_t n;
+	ssize_t n, moved = 0;
 
 	if (!h->eof && !h->full) {
 		if (h->pipe[0] < 0 && pipe_get(h->pipe) < 0) {
@@ -224,6 +395,7 @@ static int relay(int in, int out, struct half *h, int readable, const char *from
 		}
 		if (n > 0) {
 			h->len += (size_t)n;
+			moved += n;
 		} else if (n == 0) {
 			h->eof = 1;
 		} else if (errno == EAGAIN) {
@@ -245,6 +417,7 @@ static int relay(int in, int out, struct half *h, int readable, const char *from
 			return -1;
 		}
 		h->len -= (size_t)n;
+		moved += n;
 	}
 	if (!h->len) {
 		h->full = 0;
@@ -258,7 +431,7 @@ static int relay(int in, int out, struct half *h, int readable, const char *from
 		}
 		h->shut = 1;
 	}
-	return 0;
+	return moved;
 }
 
 static int end_set(struct end *e, uint32_t ev)
@@ -306,21 +479,31 @@ static int update(struct conn *c)
  * client and of the upstream socket. */
 static void pump(struct conn *c, uint32_t cev, uint32_t uev)
 {
+	ssize_t up = 0, down = 0;
+	int stage = conn_stage(c);
+
 	if (c->connected &&
-	    (relay(c->client.w.fd, c->upstream.w.fd, &c->up, cev & EPOLLIN,
-		   "splice from the client", "splice to the container") < 0 ||
-	     relay(c->upstream.w.fd, c->client.w.fd, &c->down, uev & EPOLLIN,
-		   "splice from the container", "splice to the client") < 0)) {
+	    ((up = relay(c->client.w.fd, c->upstream.w.fd, &c->up, cev & EPOLLIN,
+			 "splice from the client", "splice to the container")) < 0 ||
+	     (down = relay(c->upstream.w.fd, c->client.w.fd, &c->down, uev & EPOLLIN,
+			   "splice from the container", "splice to the client")) < 0)) {
 		if (!quiet_errno(errno))
 			warn_limited("%s: port %u: %s: %s", c->l->svc, c->l->host_port, relay_err,
 				     strerror(errno));
 		conn_close(c, 1);
 		return;
 	}
+	if (up > 0 || down > 0) {
+		c->last = now_ms();
+		c->carried = 1;
+		c->peer->last[c->l - listeners] = c->last;
+	}
 	if (c->up.shut && c->down.shut) {
 		conn_close(c, 0);
 		return;
 	}
+	if (conn_stage(c) != stage)
+		sweep_at(conn_due(c));
 	if (update(c) < 0)
 		conn_close(c, 1);
 }
@@ -388,32 +571,132 @@ static void upstream_event(struct watch *w, uint32_t events)
 		if (getpeername(w->fd, (struct sockaddr *)&sa, &len) < 0)
 			return;	/* still connecting */
 		c->connected = 1;
+		sweep_at(conn_due(c));
 	}
 	end_event(c, &c->upstream, events);
 }
 
-/* Reset the clients whose container has not answered in CONNECT_MS; wake
- * again for the next one. */
-static void connect_expire(struct timer *t)
-{
-	long long now = now_ms(), next = -1;
+/* ---- room in the pool -------------------------------------------------------- */
 
-	(void)t;
+static struct peer *peer_find(struct in_addr a)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (peers[i].n && peers[i].addr.s_addr == a.s_addr)
+			return &peers[i];
+	return NULL;
+}
+
+/* a's entry, or a new one: there are as many entries as connections, and
+ * the caller holds a free connection, so one is free. */
+static struct peer *peer_get(struct in_addr a)
+{
+	struct peer *p = peer_find(a);
+
+	for (int i = 0; !p && i < MAX_CONNS; i++)
+		if (!peers[i].n) {
+			p = &peers[i];
+			memset(p, 0, sizeof(*p));
+			p->addr = a;
+		}
+	return p;
+}
+
+/* Whether c should go before best (NULL: nothing chosen yet) to make
+ * room: one idle for RECLAIM_MS first, a reconnection costs its client
+ * little; then the address holding more, the likeliest to be flooding;
+ * then one with nothing to wait for (conn_hopeless); then the one idle
+ * longer, the least likely to be missed. */
+static int goes_before(const struct conn *c, long long idle, const struct conn *best,
+		       long long best_idle)
+{
+	if (!best)
+		return 1;
+	if ((idle >= RECLAIM_MS) != (best_idle >= RECLAIM_MS))
+		return idle >= RECLAIM_MS;
+	if (c->peer->n != best->peer->n)
+		return c->peer->n > best->peer->n;
+	if (conn_hopeless(c) != conn_hopeless(best))
+		return conn_hopeless(c);
+	return idle > best_idle;
+}
+
+/* A new connection from p (NULL: an address with none yet) finds p at its
+ * cap or the pool full: the connection to reset for it, or NULL to refuse
+ * it. Refusing a newcomer while the pool holds connections idle for
+ * minutes would let whoever came first keep everyone else out, so an idle
+ * one goes instead, as nginx closes its idle keep-alive connections when
+ * it runs out. Once p is at its cap, one of p's own; otherwise one from
+ * the address holding the most, never one holding fewer than p.
+ *
+ * A connection in use (idle less than RECLAIM_MS) goes only to a newcomer
+ * whose address holds at least two fewer, so that the exchange never
+ * leaves it holding more than the address it took from: otherwise two
+ * addresses opening connections without a pause, each at its cap with none
+ * of them ever idle, would keep everyone else out. An address is never
+ * cut for its own newcomer while in use: it is refused instead. */
+static struct conn *make_room(const struct peer *p, long long *idle)
+{
+	int own = p ? p->n : 0;
+	long long now = now_ms();
+	struct conn *best = NULL;
+
+	*idle = 0;
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = &conns[i];
+		long long quiet;
 
-		if (!c->used || c->connected)
+		if (!c->used || (own >= PER_CLIENT && c->peer != p) || c->peer->n < own)
 			continue;
-		if (now - c->since >= CONNECT_MS) {
-			warn_limited("%s: port %u: connect to %s:%u: no answer in %d ms", c->l->svc,
-				     c->l->host_port, inet_ntoa(c->l->dst), c->l->port, CONNECT_MS);
-			conn_close(c, 1);
-		} else if (next < 0 || c->since + CONNECT_MS < next) {
-			next = c->since + CONNECT_MS;
+		quiet = now - conn_last(c);
+		if ((quiet >= RECLAIM_MS || c->peer->n >= own + 2) &&
+		    goes_before(c, quiet, best, *idle)) {
+			best = c;
+			*idle = quiet;
 		}
 	}
-	if (next >= 0)
-		timer_arm(&connect_timer, next - now);
+	return best;
+}
+
+/* A free slot for a new connection from a, made if need be (make_room);
+ * NULL (said in the log) if a is refused. */
+static struct conn *conn_slot(const struct listener *l, struct in_addr a)
+{
+	struct peer *p = peer_find(a);
+	struct conn *c = NULL;
+	char who[INET_ADDRSTRLEN], whose[INET_ADDRSTRLEN];
+	long long idle;
+
+	if (!p || p->n < PER_CLIENT)
+		for (int i = 0; i < MAX_CONNS && !c; i++)
+			if (!conns[i].used)
+				c = &conns[i];
+	if (c)
+		return c;
+	inet_ntop(AF_INET, &a, who, sizeof(who));
+	c = make_room(p, &idle);
+	if (!c) {
+		if (p && p->n >= PER_CLIENT)
+			warn_limited("%s: port %u: %s holds %d connections, the most one address "
+				     "may, all in use; refusing one", l->svc, l->host_port, who,
+				     PER_CLIENT);
+		else
+			warn_limited("%s: port %u: %d connections already, none that may make "
+				     "room for %s; refusing one", l->svc, l->host_port, MAX_CONNS,
+				     who);
+		return NULL;
+	}
+	inet_ntop(AF_INET, &c->peer->addr, whose, sizeof(whose));
+	if (c->peer == p)
+		warn_limited("%s: port %u: %s holds %d connections%s; making room: resetting its "
+			     "connection to port %u idle for %lld ms", l->svc, l->host_port, who,
+			     p->n, p->n >= PER_CLIENT ? ", the most one address may" : " of the pool",
+			     c->l->host_port, idle);
+	else
+		warn_limited("%s: port %u: %d connections already; making room for %s: resetting "
+			     "a connection of %s (of its %d) to port %u idle for %lld ms", l->svc,
+			     l->host_port, MAX_CONNS, who, whose, c->peer->n, c->l->host_port, idle);
+	conn_close(c, 1);
+	return c;
 }
 
 static void refuse(int fd)
@@ -459,10 +742,12 @@ static void accept_event(struct watch *w, uint32_t events)
 	for (int burst = 0; burst < BURST; burst++) {
 		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(l->port),
 					 .sin_addr = l->dst};
-		struct conn *c = NULL;
+		struct sockaddr_in from = {0};
+		socklen_t len = sizeof(from);
+		struct conn *c;
 		int one = 1, fd, up;
 
-		fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(w->fd, (struct sockaddr *)&from, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EAGAIN)
 				return;
@@ -471,12 +756,8 @@ static void accept_event(struct watch *w, uint32_t events)
 			pause_listener(l, "accept");
 			return;
 		}
-		for (int i = 0; i < MAX_CONNS && !c; i++)
-			if (!conns[i].used)
-				c = &conns[i];
+		c = conn_slot(l, from.sin_addr);
 		if (!c) {
-			warn_limited("%s: port %u: %d connections already; refusing one", l->svc,
-				     l->host_port, MAX_CONNS);
 			refuse(fd);
 			continue;
 		}
@@ -510,13 +791,14 @@ static void accept_event(struct watch *w, uint32_t events)
 		c->upstream.w.fd = up;
 		c->upstream.w.cb = upstream_event;
 		c->up.pipe[0] = c->up.pipe[1] = c->down.pipe[0] = c->down.pipe[1] = -1;
-		c->since = now_ms();
+		c->peer = peer_get(from.sin_addr);
+		c->peer->n++;
+		c->since = c->last = now_ms();
 		if (update(c) < 0) {
 			conn_close(c, 1);
 			continue;
 		}
-		if (!connect_timer.deadline)
-			timer_arm(&connect_timer, CONNECT_MS);
+		sweep_at(conn_due(c));
 	}
 }
 
@@ -705,6 +987,7 @@ static int publish(const char *svc, unsigned short host_port, struct in_addr dst
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(host_port),
 				 .sin_addr.s_addr = htonl(INADDR_ANY)};
 	const char *proto = udp ? "/udp" : "";
+	static int timeouts_loaded;
 	struct listener *l;
 	int one = 1, fd;
 
@@ -713,9 +996,13 @@ static int publish(const char *svc, unsigned short host_port, struct in_addr dst
 			proto, MAX_LISTEN);
 		return -1;
 	}
+	if (!timeouts_loaded) {
+		load_timeouts();
+		timeouts_loaded = 1;
+	}
 	resume_timer.cb = resume;
 	expire_timer.cb = expire;
-	connect_timer.cb = connect_expire;
+	sweep_timer.cb = sweep;
 	fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		log_sys("%s: publish port %u%s: socket", svc, host_port, proto);

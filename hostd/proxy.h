@@ -8,7 +8,14 @@
  * throughput of read/write at a third of the CPU). Half-closes are passed
  * on, urgent data goes inline, and a client is reset, not left hanging,
  * when the container refuses or has not answered in 5 s (down, or gone).
- * 128 connections at once across all ports, then further ones are reset.
+ * 128 connections at once across all ports, 64 of them from one address
+ * at most. Past either limit the newcomer takes the place of an idle
+ * connection (its own address's at its cap, else the address holding the
+ * most), or is reset if none is idle. A connection is reset after 10 s
+ * without a byte either way, 10 minutes idle (counting its address's bytes
+ * through another port of the same container: FTP's data connections),
+ * or a minute idle once the container has closed its side
+ * (HOSTD_PROXY_TIMEOUTS=SILENT,IDLE,DONE in ms replaces these three).
  *
  * UDP: each client address gets a socket connected to the container, kept
  * while it is used and forgotten after 30 s of silence (64 clients at

@@ -19,7 +19,7 @@ CFLAGS     ?= -O2
 WARN       := -Wall -Wextra -Werror
 MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
-PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
+PURE_SRC   := hostd/conf.c hostd/ctl_req.c hostd/plan.c hostd/seccomp.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
               hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/squash.c hostd/ignore.c \
               $(wildcard hostd/compose*.c)

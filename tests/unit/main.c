@@ -21,6 +21,7 @@ int main(void)
 	test_envfile();
 	test_ignore();
 	test_compose();
+	test_ctl();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -28,5 +28,6 @@ void test_seccomp(void);
 void test_order(void);
 void test_jsonfmt(void);
 void test_compose(void);
+void test_ctl(void);
 
 #endif

@@ -2180,12 +2180,16 @@ static int lx_stop(struct lex *L, int stop, int raw, struct str *out, struct wor
 			return 0;
 		}
 		if (ch == '$' || ch == '\'' || ch == '"') {
+			const char *added;
+
 			r = ch == '$' ? lx_dollar(L, out) : ch == '\'' ? lx_single(L, out) :
 			    lx_double(L, raw, out);
 			if (r < 0)
 				return -1;
-			if (W && (ch == '$' ? words_split(W, out->p + before, out->n - before) :
-				  words_raw(W, out->p ? out->p + before : "", out->n - before)) < 0)
+			/* Nothing put yet (an unset $X first): out->p is still NULL. */
+			added = out->p ? out->p + before : "";
+			if (W && (ch == '$' ? words_split(W, added, out->n - before) :
+				  words_raw(W, added, out->n - before)) < 0)
 				return lx_oom(L);
 			continue;
 		}

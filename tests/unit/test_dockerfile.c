@@ -697,6 +697,12 @@ static void test_expand_words(void)
 	CHECK(df_expand_words("$EMPTY", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) == 0 &&
 	      n == 0 && w[0] == NULL);
 	free(w);
+	/* An unset variable first: nothing in the result yet (tests/fuzz found
+	 * a NULL + 0 there; make test-unit-san checks it). */
+	CHECK(df_expand_words("$NOPE", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) == 0 &&
+	      n == 0 && w[0] == NULL);
+	free(w);
+	CHECK(WORDS("$NOPE${NOPE}80 $NOPE", "80"));
 	CHECK(df_expand_words("${X", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) < 0 &&
 	      w == NULL && !strcmp(err, "failed to process \"${X\": syntax error: missing '}'"));
 }

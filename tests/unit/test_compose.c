@@ -570,6 +570,22 @@ static void merges(void)
 			 T "3: services.web: a merge key (<<) takes a mapping or a list of mappings"));
 	CHECK(fails_with("services:\n  web:\n    <<: [1]\n    image: a:1\n",
 			 T "3: services.web: a merge key (<<) takes a mapping or a list of mappings"));
+	/* Aliases of aliases, ten at each of seven levels: ten million keys to
+	 * merge (tests/fuzz ran out of memory), refused after 10000. */
+	{
+		static char yaml[2048];
+		size_t n = (size_t)snprintf(yaml, sizeof(yaml), "x-l0: &l0 {a: 1}\n");
+
+		for (int i = 1; i < 8; i++) {
+			n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "x-l%d: &l%d\n  <<: [", i, i);
+			for (int k = 0; k < 10; k++)
+				n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "%s*l%d", k ? ", " : "",
+						      i - 1);
+			n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "]\n");
+		}
+		snprintf(yaml + n, sizeof(yaml) - n, "services:\n  web:\n    image: a:1\n    <<: *l7\n");
+		CHECK(fails_with(yaml, T "18: services.web: merge keys (<<) expand to more than 10000 keys"));
+	}
 }
 
 static void interpolation(void)

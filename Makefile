@@ -19,13 +19,13 @@ CFLAGS     ?= -O2
 WARN       := -Wall -Wextra -Werror
 MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
-PURE_SRC   := hostd/conf.c hostd/plan.c hostd/seccomp.c hostd/seccomp_table.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
+PURE_SRC   := hostd/conf.c hostd/ctl_req.c hostd/plan.c hostd/seccomp.c hostd/seccomp_table.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
               hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
               hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/layer.c hostd/userns.c hostd/devices.c hostd/masks.c hostd/cgroup.c hostd/ignore.c \
               hostd/emit.c $(wildcard hostd/compose*.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
-.PHONY: all image deps run down ssh test test-unit test-compose test-build test-e2e bench clean fclean re help
+.PHONY: all image deps run down ssh test test-unit test-unit-san test-fuzz fuzz test-compose test-build test-e2e bench clean fclean re help
 
 all: $(OUT)/bzImage $(OUT)/images.img $(OUT)/initramfs.img $(OUT)/data.img $(OUT)/inception.img ## Build everything into out/
 
@@ -86,13 +86,47 @@ down: ## Power the VM off cleanly (ACPI power button)
 ssh: ## Log in to the running VM as root
 	qemu/vm.sh ssh
 
-test: test-unit test-compose test-host test-build test-e2e ## Run every test tier (unit, host mode, QEMU)
+test: test-unit test-unit-san test-fuzz test-compose test-host test-build test-e2e ## Run every test tier (unit, fuzz, host mode, QEMU)
 
 test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $(OUT)/build/unit \
 		$(UNIT_SRC) $(PURE_SRC) -lyaml
 	$(OUT)/build/unit
+
+# The same unit tests built by clang with AddressSanitizer (leaks too) and
+# UndefinedBehaviorSanitizer, any report fatal.
+SAN_CC     := clang
+SAN_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined -D_GNU_SOURCE -Ihostd
+test-unit-san: $(OUT)/build/unit-san ## The unit tests under ASan and UBSan (clang)
+	$(OUT)/build/unit-san
+$(OUT)/build/unit-san: $(UNIT_SRC) tests/unit/unit.h $(PURE_SRC) $(HOSTD_HDR) | $(OUT)/.deps
+	@mkdir -p $(@D)
+	$(SAN_CC) $(SAN_CFLAGS) $(WARN) -o $@ $(UNIT_SRC) $(PURE_SRC) -lyaml
+
+# The libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) over the pure parsers,
+# which are built once into an archive with coverage and the sanitizers.
+FUZZ_S      ?= 60
+FUZZ_TEST_S ?= 4
+FUZZ_DIR    := $(OUT)/build/fuzz
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
+FUZZ_OBJS   := $(patsubst hostd/%.c,$(FUZZ_DIR)/obj/%.o,$(PURE_SRC))
+fuzz: $(FUZZ_BINS) ## Fuzz each parser FUZZ_S seconds (60), growing tests/fuzz/corpus
+	tests/fuzz/run.sh fuzz $(FUZZ_DIR) $(FUZZ_S) $(FUZZ_NAMES)
+test-fuzz: $(FUZZ_BINS) ## Each fuzz harness over its corpus, then FUZZ_TEST_S seconds (4)
+	tests/fuzz/run.sh check $(FUZZ_DIR) $(FUZZ_TEST_S) $(FUZZ_NAMES)
+$(FUZZ_OBJS): $(FUZZ_DIR)/obj/%.o: hostd/%.c $(HOSTD_HDR) | $(OUT)/.deps
+	@mkdir -p $(@D)
+	$(SAN_CC) $(SAN_CFLAGS) -fsanitize=fuzzer-no-link $(WARN) -c -o $@ $<
+$(FUZZ_DIR)/libhostd.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+# env_file: reads the harness's text instead of a file.
+$(FUZZ_DIR)/compose: FUZZ_LDFLAGS := -Wl,--wrap=compose_slurp
+$(FUZZ_BINS): $(FUZZ_DIR)/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libhostd.a
+	$(SAN_CC) $(SAN_CFLAGS) -fsanitize=fuzzer $(WARN) $(FUZZ_LDFLAGS) -o $@ $< \
+		$(FUZZ_DIR)/libhostd.a -lyaml
 
 COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c hostd/strbuf.c hostd/plan.c
 $(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(HOSTD_HDR) | $(OUT)/.deps

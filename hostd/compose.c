@@ -166,6 +166,11 @@ yaml_node_t *compose_node(struct ctx *x, int i)
 }
 
 #define MERGE_DEPTH 16
+/* Aliases make merges a graph: "<<: [*a, *a, ...]" ten times over at
+ * seven levels is ten million keys to visit (PyYAML runs out of memory
+ * on it too). Visits are counted, and a mapping that needs more than this
+ * is refused. */
+#define MERGE_VISITS 10000
 
 static int is_merge_key(const yaml_node_t *k)
 {
@@ -173,23 +178,26 @@ static int is_merge_key(const yaml_node_t *k)
 	       !strcmp(text(k), "<<");
 }
 
-/* An upper bound of the pairs a mapping yields once merges are expanded. */
-static int pairs_bound(struct ctx *x, yaml_node_t *m, int depth)
+/* An upper bound of the pairs a mapping yields once merges are expanded;
+ * each pair and merge source visited takes one from *budget, which ends
+ * below 0 when there were too many. */
+static int pairs_bound(struct ctx *x, yaml_node_t *m, int depth, int *budget)
 {
 	int n = 0;
 
 	if (depth > MERGE_DEPTH || !is_map(m))
 		return 0;
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start;
+	     p < m->data.mapping.pairs.top && --*budget >= 0; p++) {
 		yaml_node_t *k = compose_node(x, p->key), *v = compose_node(x, p->value);
 
 		if (!is_merge_key(k))
 			n++;
 		else if (is_map(v))
-			n += pairs_bound(x, v, depth + 1);
+			n += pairs_bound(x, v, depth + 1, budget);
 		else if (is_seq(v))
-			for (int i = 0; i < seq_len(v); i++)
-				n += pairs_bound(x, seq_at(x, v, i), depth + 1);
+			for (int i = 0; i < seq_len(v) && --*budget >= 0; i++)
+				n += pairs_bound(x, seq_at(x, v, i), depth + 1, budget);
 	}
 	return n;
 }
@@ -252,11 +260,12 @@ static int expand_map(struct ctx *x, yaml_node_t *m, const char *where, struct i
 		for (int i = 0; i < nsrc; i++) {
 			yaml_node_t *src = is_map(v) ? v : seq_at(x, v, i);
 			struct item *sub;
-			int ns = 0;
+			int ns = 0, budget = MERGE_VISITS;	/* a part of what compose_items counted */
 
 			if (!is_map(src))
 				return bad_merge(x, src, where);
-			if (!(sub = alloc(x, sizeof(*sub) * ((size_t)pairs_bound(x, src, depth + 1) + 1))) ||
+			if (!(sub = alloc(x, sizeof(*sub) *
+					      ((size_t)pairs_bound(x, src, depth + 1, &budget) + 1))) ||
 			    expand_map(x, src, where, sub, &ns, depth + 1) < 0)
 				return -1;
 			for (int j = 0; j < ns; j++)
@@ -270,10 +279,16 @@ static int expand_map(struct ctx *x, yaml_node_t *m, const char *where, struct i
 
 int compose_items(struct ctx *x, yaml_node_t *m, const char *where, struct item **out, int *n)
 {
+	int budget = MERGE_VISITS, bound;
+
 	*n = 0;
 	if (!is_map(m))
 		return fail(x, m, "%s: expected a mapping, not %s", where, kind_name(m));
-	if (!(*out = alloc(x, sizeof(**out) * ((size_t)pairs_bound(x, m, 0) + 1))))
+	bound = pairs_bound(x, m, 0, &budget);
+	if (budget < 0)
+		return fail(x, m, "%s: merge keys (<<) expand to more than %d keys", where,
+			    MERGE_VISITS);
+	if (!(*out = alloc(x, sizeof(**out) * ((size_t)bound + 1))))
 		return -1;
 	return expand_map(x, m, where, *out, n, 0);
 }

@@ -58,6 +58,11 @@ static int cpus_value(struct ctx *x, yaml_node_t *n, const char *w, double *out)
 	*out = strtod(s, &end);
 	if (errno || *end || !(*s >= '0' && *s <= '9') || !isfinite(*out))
 		return fail(x, n, "%s: '%s' is not a number of CPUs (e.g. 0.5)", w, s);
+	/* The plan's cpu_max is cpus * 100000 us per 100000 us, and the kernel
+	 * takes a quota below 2^44 us: refused here, before that product
+	 * overflows a long in the plan emitter. */
+	if (*out * 100000 > 17592186044415.0)
+		return fail(x, n, "%s: %s CPUs is more than cgroup cpu.max takes", w, s);
 	return 0;
 }
 

@@ -70,8 +70,17 @@ long long compose_duration_ms(const char *s)
 		if (whole > LLONG_MAX / unit)
 			return -1;
 		whole *= unit;
-		/* frac/scale of a unit, in ns (unit/scale is exact for unit >= scale). */
-		whole += unit >= scale ? frac * (unit / scale) : frac * unit / scale;
+		/* frac/scale of a unit, in ns, exactly and without overflow: the
+		 * units are 1, 6 or 36 times a power of ten, so once the tens
+		 * they share with scale are divided out, frac * unit is below
+		 * 36 * 10^12 (frac < scale <= 10^12). */
+		while (scale > 1 && unit % 10 == 0) {
+			unit /= 10;
+			scale /= 10;
+		}
+		if (frac * unit / scale > LLONG_MAX - whole)
+			return -1;
+		whole += frac * unit / scale;
 		if (total > LLONG_MAX - whole)
 			return -1;
 		total += whole;

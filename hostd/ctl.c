@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,6 @@
 #include "clientcmd.h"
 #include "jsonfmt.h"
 #include "log.h"
-#include "plan.h"
 #include "loop.h"
 #include "report.h"
 #include "supervise.h"
@@ -40,88 +38,53 @@ static char reply[REPLY_MAX];
 
 size_t ctl_handle(const char *req, char *out, size_t len)
 {
-	char verb[32] = "", arg[256] = "", extra[64] = "", err[300], more[8] = "";
-	int n = sscanf(req, "%31s %255s %63s %7s", verb, arg, extra, more);
-	size_t r;
+	struct ctl_req r;
+	char err[300];
+	size_t n;
+	int ok;
 
-	if (n < 1)
-		return (size_t)snprintf(out, len, "1\nempty request\n");
-	if (n > 3)
-		return (size_t)snprintf(out, len, "1\ntoo many words in '%.40s'\n", req);
-	if (!strcmp(verb, "ps") && (n == 1 || (n == 2 && !strcmp(arg, "-a")))) {
-		r = (size_t)snprintf(out, len, "0\n");
-		return r + report_ps(out + r, len - r, n == 2);
+	if (ctl_parse(req, &r, err, sizeof(err)) < 0)
+		return (size_t)snprintf(out, len, "1\n%s\n", err);
+	n = (size_t)snprintf(out, len, "0\n");
+	switch (r.verb) {
+	case CTL_PS:
+		return n + report_ps(out + n, len - n, r.all);
+	case CTL_IMAGES:
+		return n + report_images(out + n, len - n);
+	case CTL_NETWORK_LS:
+		return n + report_networks(out + n, len - n);
+	case CTL_VOLUME_LS:
+		return n + report_volumes(out + n, len - n);
+	case CTL_STATS:
+		return n + report_stats(out + n, len - n);
+	case CTL_NETWORK_INSPECT:
+	case CTL_VOLUME_INSPECT:
+	case CTL_INSPECT:
+		ok = r.verb == CTL_INSPECT ?
+		     report_inspect(r.name, out + n, len - n, err, sizeof(err)) :
+		     r.verb == CTL_NETWORK_INSPECT ?
+		     report_network_inspect(r.name, out + n, len - n, err, sizeof(err)) :
+		     report_volume_inspect(r.name, out + n, len - n, err, sizeof(err));
+		if (ok >= 0)
+			return strlen(out);
+		return (size_t)snprintf(out, len, "1\n%s\n", err);
+	case CTL_KILL:
+		ok = supervise_kill(r.name, r.sig, err, sizeof(err));
+		break;
+	case CTL_RESTART:
+		ok = supervise_restart(r.name, err, sizeof(err));
+		break;
+	case CTL_STOP:
+		ok = supervise_stop(r.name, err, sizeof(err));
+		break;
+	case CTL_START:
+	default:
+		ok = supervise_start(r.name, err, sizeof(err));
+		break;
 	}
-	if (!strcmp(verb, "images") && n == 1) {
-		r = (size_t)snprintf(out, len, "0\n");
-		return r + report_images(out + r, len - r);
-	}
-	if (!strcmp(verb, "network") && n >= 2) {
-		if (!strcmp(arg, "ls") && n == 2) {
-			r = (size_t)snprintf(out, len, "0\n");
-			return r + report_networks(out + r, len - r);
-		}
-		if (!strcmp(arg, "inspect") && n == 3) {
-			r = (size_t)snprintf(out, len, "0\n");
-			if (report_network_inspect(extra, out + r, len - r, err, sizeof(err)) >= 0)
-				return strlen(out);
-			return (size_t)snprintf(out, len, "1\n%s\n", err);
-		}
-		return (size_t)snprintf(out, len, "1\nnetwork takes ls, or inspect NAME\n");
-	}
-	if (!strcmp(verb, "volume") && n >= 2) {
-		if (!strcmp(arg, "ls") && n == 2) {
-			r = (size_t)snprintf(out, len, "0\n");
-			return r + report_volumes(out + r, len - r);
-		}
-		if (!strcmp(arg, "inspect") && n == 3) {
-			r = (size_t)snprintf(out, len, "0\n");
-			if (report_volume_inspect(extra, out + r, len - r, err, sizeof(err)) >= 0)
-				return strlen(out);
-			return (size_t)snprintf(out, len, "1\n%s\n", err);
-		}
-		return (size_t)snprintf(out, len, "1\nvolume takes ls, or inspect NAME\n");
-	}
-	if (!strcmp(verb, "stats") && n == 1) {
-		r = (size_t)snprintf(out, len, "0\n");
-		return r + report_stats(out + r, len - r);
-	}
-	if (!strcmp(verb, "kill")) {
-		int sig = SIGKILL;
-
-		/* kill NAME [SIGNAL] */
-		if (n < 2 || (n == 3 && (sig = plan_signal(extra)) < 0))
-			return (size_t)snprintf(out, len, "1\nkill takes a container name and "
-						"an optional signal (KILL, TERM, HUP, 9 ...)\n");
-		if (supervise_kill(arg, sig, err, sizeof(err)) < 0)
-			return (size_t)snprintf(out, len, "1\n%s\n", err);
-		return (size_t)snprintf(out, len, "0\n%s\n", arg);
-	}
-	if (!strcmp(verb, "restart")) {
-		if (n != 2)
-			return (size_t)snprintf(out, len, "1\nrestart takes one container name\n");
-		if (supervise_restart(arg, err, sizeof(err)) < 0)
-			return (size_t)snprintf(out, len, "1\n%s\n", err);
-		return (size_t)snprintf(out, len, "0\n%s\n", arg);
-	}
-	if (!strcmp(verb, "stop") || !strcmp(verb, "start") || !strcmp(verb, "inspect")) {
-		int ok;
-
-		if (n != 2)
-			return (size_t)snprintf(out, len, "1\n%s takes one container name\n", verb);
-		if (!strcmp(verb, "inspect")) {
-			r = (size_t)snprintf(out, len, "0\n");
-			if (report_inspect(arg, out + r, len - r, err, sizeof(err)) >= 0)
-				return strlen(out);
-			return (size_t)snprintf(out, len, "1\n%s\n", err);
-		}
-		ok = !strcmp(verb, "stop") ? supervise_stop(arg, err, sizeof(err)) :
-					     supervise_start(arg, err, sizeof(err));
-		if (ok < 0)
-			return (size_t)snprintf(out, len, "1\n%s\n", err);
-		return (size_t)snprintf(out, len, "0\n%s\n", arg);
-	}
-	return (size_t)snprintf(out, len, "1\nunknown request '%.40s'\n", verb);
+	if (ok < 0)
+		return (size_t)snprintf(out, len, "1\n%s\n", err);
+	return (size_t)snprintf(out, len, "0\n%s\n", r.name);
 }
 
 static void conn_readable(struct watch *w, uint32_t events)

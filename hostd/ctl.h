@@ -12,9 +12,28 @@
 int ctl_listen(const char *path);
 /* hostctl VERB [ARGS]: returns the exit status. */
 int ctl_client_main(int argc, char **argv);
-/* Pure: run one request line against the supervisor, writing the reply
- * (status line and body) into out. Returns the reply's length. */
+/* Run one request line against the supervisor, writing the reply (status
+ * line and body) into out. Returns the reply's length. */
 size_t ctl_handle(const char *req, char *out, size_t len);
+
+/* A request line, read (ctl_req.c). */
+enum ctl_verb {
+	CTL_PS, CTL_IMAGES, CTL_NETWORK_LS, CTL_NETWORK_INSPECT, CTL_VOLUME_LS,
+	CTL_VOLUME_INSPECT, CTL_STATS, CTL_KILL, CTL_RESTART, CTL_STOP, CTL_START,
+	CTL_INSPECT,
+};
+
+struct ctl_req {
+	enum ctl_verb verb;
+	int all;		/* ps -a */
+	int sig;		/* kill: the signal, SIGKILL by default */
+	char name[256];		/* the container, network or volume; "" for lists */
+};
+
+/* Pure: one request line (without its newline) into r. Returns 0, or -1
+ * with the error reply's one line in err ("empty request", "kill takes
+ * ..."). */
+int ctl_parse(const char *line, struct ctl_req *r, char *err, size_t errlen);
 
 #define CTL_SOCKET_DEFAULT "/run/hostd/hostd.sock"
 

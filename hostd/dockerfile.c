@@ -1751,7 +1751,11 @@ struct lex {
 	df_lookup_fn lookup;
 	void *ctx;
 	char why[256];
+	int depth;	/* ${ inside ${ ...: each one a call (lx_dollar) */
 };
+
+/* Deeper than any real word, well short of the stack's end. */
+#define LX_MAX_NEST 100
 
 static int lx_peek(const struct lex *L)
 {
@@ -2027,7 +2031,21 @@ nomem:
 }
 
 /* processDollar: at '$'. */
+static int lx_dollar_in(struct lex *L, struct str *out);
+
 static int lx_dollar(struct lex *L, struct str *out)
+{
+	int r;
+
+	if (L->depth >= LX_MAX_NEST)
+		return lx_fail(L, "syntax error: ${...} nested more than %d deep", LX_MAX_NEST);
+	L->depth++;
+	r = lx_dollar_in(L, out);
+	L->depth--;
+	return r;
+}
+
+static int lx_dollar_in(struct lex *L, struct str *out)
 {
 	const char *name, *val;
 	size_t nl;
@@ -2180,12 +2198,16 @@ static int lx_stop(struct lex *L, int stop, int raw, struct str *out, struct wor
 			return 0;
 		}
 		if (ch == '$' || ch == '\'' || ch == '"') {
+			const char *added;
+
 			r = ch == '$' ? lx_dollar(L, out) : ch == '\'' ? lx_single(L, out) :
 			    lx_double(L, raw, out);
 			if (r < 0)
 				return -1;
-			if (W && (ch == '$' ? words_split(W, out->p + before, out->n - before) :
-				  words_raw(W, out->p ? out->p + before : "", out->n - before)) < 0)
+			/* Nothing put yet (an unset $X first): out->p is still NULL. */
+			added = out->p ? out->p + before : "";
+			if (W && (ch == '$' ? words_split(W, added, out->n - before) :
+				  words_raw(W, added, out->n - before)) < 0)
 				return lx_oom(L);
 			continue;
 		}
@@ -2219,7 +2241,7 @@ static int lx_stop(struct lex *L, int stop, int raw, struct str *out, struct wor
 int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 	      char **out, char *err, size_t errlen)
 {
-	struct lex L = {word, strlen(word), 0, escape, lookup, ctx, {0}};
+	struct lex L = {word, strlen(word), 0, escape, lookup, ctx, {0}, 0};
 	struct str res = {0};
 
 	*out = NULL;
@@ -2242,7 +2264,7 @@ int df_expand(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 int df_expand_words(const char *word, char escape, df_lookup_fn lookup, void *ctx,
 		    char ***words, int *nwords, char *err, size_t errlen)
 {
-	struct lex L = {word, strlen(word), 0, escape, lookup, ctx, {0}};
+	struct lex L = {word, strlen(word), 0, escape, lookup, ctx, {0}, 0};
 	struct str res = {0};
 	struct words W = {{0}, {0}, 0};
 	size_t size;

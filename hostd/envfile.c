@@ -70,11 +70,16 @@ const char *envfile_get(const struct envfile *ef, const char *key)
 
 /* ---- interpolation ---- */
 
+/* ${...} inside a default inside a default ... each level is a call:
+ * deep enough, a long value would run out of stack. */
+#define MAX_NEST 100
+
 struct interp {
 	const struct env_lookup *env;
 	const char *whole;	/* for "Invalid template" */
 	char *err;
 	size_t errlen;
+	int depth;
 };
 
 static int name_start(char c)
@@ -191,7 +196,18 @@ static int interp(struct interp *I, const char *s, size_t n, struct str *out)
 		if (k >= n)
 			return invalid(I);
 		/* The default / alternative / message, itself interpolated. */
-		if (interp(I, s + j, k - j, &w) < 0) {
+		if (I->depth >= MAX_NEST) {
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "Invalid template: \"%s\": ${...} nested more "
+				 "than %d deep", I->whole, MAX_NEST);
+			str_oneline(I->err, I->errlen, msg);
+			return -1;
+		}
+		I->depth++;
+		r = interp(I, s + j, k - j, &w);
+		I->depth--;
+		if (r < 0) {
 			free(w.p);
 			return -1;
 		}
@@ -226,7 +242,7 @@ static int interp(struct interp *I, const char *s, size_t n, struct str *out)
 int env_interpolate(const char *s, const struct env_lookup *env, char **out,
 		    char *err, size_t errlen)
 {
-	struct interp I = {env, s, err, errlen};
+	struct interp I = {env, s, err, errlen, 0};
 	struct str res = {0};
 
 	*out = NULL;
@@ -399,7 +415,7 @@ int envfile_parse(struct envfile *ef, const char *name, const char *buf,
 {
 	struct parse p = {ef, env, name, 1, err, errlen};
 	struct env_lookup inner = {file_get, file_unset, &p};
-	struct interp I = {&inner, NULL, NULL, 0};
+	struct interp I = {&inner, NULL, NULL, 0, 0};
 	char why[512];
 	size_t i = 0;
 

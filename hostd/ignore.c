@@ -110,57 +110,69 @@ void ignore_free(struct ignore *ig)
 	ig->nrules = 0;
 }
 
-/* Match pattern segments against path segments; "**" takes any number. */
-static int match_segs(const char *pat, const char *path)
-{
-	char ps[4096], xs[4096];
-	size_t pl = strcspn(pat, "/"), xl = strcspn(path, "/");
+/* Matching is over segments: a path or pattern split at "/" (a trailing
+ * empty segment dropped: "a/" is "a", "" is none; an empty one inside,
+ * "a//b", is a segment). A pattern segment matches one path segment as
+ * fnmatch does; "**" matches any number of them, none included. The
+ * pattern matches when it matches the path or one of its parents.
+ *
+ * Trying each way to spend each "**" takes exponential time (8 of them
+ * against a 30-segment path: seconds per file). Instead, a row of flags
+ * over the path's segment positions is carried through the pattern, one
+ * segment at a time: reach[j] says the pattern so far matches the first
+ * j segments. That is P x N fnmatch calls for P pattern and N path
+ * segments, and every parent is read off the last row. */
+#define MAX_PATH 4096
+#define MAX_SEGS MAX_PATH	/* "////...": one more than the slashes */
 
-	if (!*pat)
-		return !*path;
-	if (pl == 2 && !strncmp(pat, "**", 2)) {
-		const char *rest = pat[2] ? pat + 3 : "", *q = path;
-
-		for (;;) {
-			const char *slash;
-
-			if (match_segs(rest, q))
-				return 1;
-			if (!*q)
-				return 0;
-			slash = strchr(q, '/');
-			q = slash ? slash + 1 : q + strlen(q);
-		}
-	}
-	if (!*path || pl >= sizeof(ps) || xl >= sizeof(xs))
-		return 0;
-	memcpy(ps, pat, pl);
-	ps[pl] = '\0';
-	memcpy(xs, path, xl);
-	xs[xl] = '\0';
-	if (fnmatch(ps, xs, 0) != 0)
-		return 0;
-	return match_segs(pat[pl] ? pat + pl + 1 : pat + pl, path[xl] ? path + xl + 1 : path + xl);
-}
-
-/* The pattern matches the path or one of its parent directories. */
 static int matches(const char *pat, const char *path)
 {
-	char buf[4096];
+	char buf[MAX_PATH], ps[MAX_PATH];
+	const char *seg[MAX_SEGS];	/* 32 KB of stack: the builder's */
+	unsigned char reach[MAX_SEGS + 1];
 	size_t l = strlen(path);
+	int n = 0;
 
 	if (l >= sizeof(buf))
 		return 0;
 	memcpy(buf, path, l + 1);
-	for (;;) {
-		char *slash;
-
-		if (match_segs(pat, buf))
-			return 1;
-		if (!(slash = strrchr(buf, '/')))
-			return 0;
-		*slash = '\0';
+	seg[n++] = buf;
+	for (char *s = buf; (s = strchr(s, '/'));) {
+		*s++ = '\0';
+		seg[n++] = s;
 	}
+	memset(reach, 0, (size_t)n + 1);
+	reach[0] = 1;
+	for (const char *p = pat; *p;) {
+		size_t pl = strcspn(p, "/");
+		int any = 0;
+
+		if (pl == 2 && p[0] == '*' && p[1] == '*') {
+			/* Any number of segments: reach j if any j' <= j was. */
+			for (int j = 1; j <= n; j++)
+				reach[j] |= reach[j - 1];
+			any = 1;
+		} else if (pl >= sizeof(ps)) {
+			return 0;
+		} else {
+			memcpy(ps, p, pl);
+			ps[pl] = '\0';
+			for (int j = n; j > 0; j--) {
+				reach[j] = reach[j - 1] && fnmatch(ps, seg[j - 1], 0) == 0;
+				any |= reach[j];
+			}
+			reach[0] = 0;
+		}
+		if (!any)
+			return 0;
+		p += pl + (p[pl] == '/');
+	}
+	/* The path and each parent: its first m segments, m = n .. 1, a
+	 * trailing empty one not counted ("a/" is "a"). */
+	for (int m = 1; m <= n; m++)
+		if (reach[m - (seg[m - 1][0] == '\0')])
+			return 1;
+	return 0;
 }
 
 int ignore_match(const struct ignore *ig, const char *path)

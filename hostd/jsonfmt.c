@@ -225,6 +225,25 @@ static int json_path(const char *json, const char *path, int raw, char *out, siz
 	return -1;
 }
 
+/* printf at out + n (len bytes in all, len > n): the new length, cut at
+ * len - 1 when the text does not fit, so that the next call still writes
+ * inside out. */
+static size_t add(char *out, size_t len, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static size_t add(char *out, size_t len, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(out + n, len - n, fmt, ap);
+	va_end(ap);
+	if (w < 0)
+		return n;
+	return (size_t)w >= len - n ? len - 1 : n + (size_t)w;
+}
+
 int jsonfmt_format(const char *tmpl, const char *json, char *out, size_t len)
 {
 	static char val[16384];
@@ -240,10 +259,10 @@ int jsonfmt_format(const char *tmpl, const char *json, char *out, size_t len)
 		size_t e;
 
 		if (!open) {
-			n += (size_t)snprintf(out + n, len - n, "%s", tmpl);
+			n = add(out, len, n, "%s", tmpl);
 			break;
 		}
-		n += (size_t)snprintf(out + n, len - n, "%.*s", (int)(open - tmpl), tmpl);
+		n = add(out, len, n, "%.*s", (int)(open - tmpl), tmpl);
 		if (!(close = strstr(open, "}}")) || (e = (size_t)(close - open - 2)) >= sizeof(expr)) {
 			snprintf(out, len, "template '%s': no closing }}", tmpl);
 			return -1;
@@ -255,17 +274,15 @@ int jsonfmt_format(const char *tmpl, const char *json, char *out, size_t len)
 		x = expr + strspn(expr, " ");
 		if (!strncmp(x, "json ", 5) && json_path(json, x + 5 + strspn(x + 5, " "), 1, val,
 							  sizeof(val)) == 0) {
-			n += (size_t)snprintf(out + n, len - n, "%s", val);
+			n = add(out, len, n, "%s", val);
 		} else if (x[0] == '.' && json_path(json, x, 0, val, sizeof(val)) == 0) {
-			n += (size_t)snprintf(out + n, len - n, "%s", val);
+			n = add(out, len, n, "%s", val);
 		} else {
 			snprintf(out, len, "template: cannot evaluate '{{%s}}'", x);
 			return -1;
 		}
 		tmpl = close + 2;
 	}
-	if (n >= len)
-		n = len - 1;
 	return 0;
 }
 
@@ -340,11 +357,10 @@ int jsonfmt_rows(const char *tmpl, const char *rows, char *out, size_t len)
 			const char *open = strstr(p, "{{"), *close, *f;
 
 			if (!open || !(close = strstr(open, "}}"))) {
-				h += (size_t)snprintf(cells[0] + h, sizeof(cells[0]) - h, "%s", p);
+				h = add(cells[0], sizeof(cells[0]), h, "%s", p);
 				break;
 			}
-			h += (size_t)snprintf(cells[0] + h, sizeof(cells[0]) - h, "%.*s",
-					      (int)(open - p), p);
+			h = add(cells[0], sizeof(cells[0]), h, "%.*s", (int)(open - p), p);
 			f = open + 2 + strspn(open + 2, " ");
 			if (!strncmp(f, "json ", 5))
 				f += 5 + strspn(f + 5, " ");
@@ -356,7 +372,7 @@ int jsonfmt_rows(const char *tmpl, const char *rows, char *out, size_t len)
 					if (*q == '.')
 						last = q + 1;
 				title_of(last, (size_t)(end - last), title, sizeof(title));
-				h += (size_t)snprintf(cells[0] + h, sizeof(cells[0]) - h, "%s", title);
+				h = add(cells[0], sizeof(cells[0]), h, "%s", title);
 			}
 			p = close + 2;
 		}
@@ -402,12 +418,12 @@ int jsonfmt_rows(const char *tmpl, const char *rows, char *out, size_t len)
 			size_t w = strcspn(c, "\t");
 
 			if (!c[w] || col >= TMAX_COLS) {
-				n += (size_t)snprintf(out + n, len - n, "%s\n", c);
+				n = add(out, len, n, "%s\n", c);
 				break;
 			}
-			n += (size_t)snprintf(out + n, len - n, "%-*.*s   ", (int)width[col], (int)w, c);
+			n = add(out, len, n, "%-*.*s   ", (int)width[col], (int)w, c);
 			c += w + 1;
-			if (n >= len)
+			if (n + 1 >= len)
 				break;
 		}
 	}

@@ -6,7 +6,8 @@ pkgs="make build-essential bc flex bison libelf-dev libssl-dev linux-source-6.1
 musl-tools linux-libc-dev busybox-static dropbear-bin e2fsprogs cpio lz4 zstd crun runc squashfs-tools erofs-utils
 iproute2 procps util-linux kmod nftables docker-compose libyaml-dev mmdebstrap
 qemu-system-x86 qemu-utils openssh-client python3 openssl curl wrk
-syslinux syslinux-common mtools dosfstools fdisk"
+syslinux syslinux-common mtools dosfstools fdisk
+clang libclang-rt-14-dev"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -23,6 +23,7 @@ int main(void)
 	test_compose();
 	test_confine();
 	test_emit();
+	test_ctl();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

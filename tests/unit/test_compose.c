@@ -168,6 +168,16 @@ static void values(void)
 	CHECK(compose_duration_ms("99999999999999999999h") == -1);
 	CHECK(compose_duration_ms("9999999999h") == -1);
 	CHECK(compose_duration_ms(NULL) == -1);
+	/* Fractions of large units: no overflow (tests/fuzz: 0.999999999999m
+	 * was UB), exact for hours too (3.6e12 ns is not a multiple of 10^12). */
+	CHECK(compose_duration_ms("0.999999999999m") == 59999);
+	CHECK(compose_duration_ms("0.999999999999h") == 3599999);
+	CHECK(compose_duration_ms("0.123456789012h") == 444444);
+	CHECK(compose_duration_ms("22222222.2222224444222244444s") == 22222222222);
+	CHECK(compose_duration_ms("1.5h0.25m") == 5415000);
+	CHECK(compose_duration_ms("2562047h47m16.854775807s") == 9223372036854);
+	CHECK(compose_duration_ms("2562047h47m16.854775808s") == -1);
+	CHECK(compose_duration_ms("2562047h47m16.8547758079s") == 9223372036854);
 
 	CHECK(compose_bytes("512m") == 512LL << 20);
 	CHECK(compose_bytes("1g") == 1LL << 30);
@@ -592,6 +602,22 @@ static void merges(void)
 			 T "3: services.web: a merge key (<<) takes a mapping or a list of mappings"));
 	CHECK(fails_with("services:\n  web:\n    <<: [1]\n    image: a:1\n",
 			 T "3: services.web: a merge key (<<) takes a mapping or a list of mappings"));
+	/* Aliases of aliases, ten at each of seven levels: ten million keys to
+	 * merge (tests/fuzz ran out of memory), refused after 10000. */
+	{
+		static char yaml[2048];
+		size_t n = (size_t)snprintf(yaml, sizeof(yaml), "x-l0: &l0 {a: 1}\n");
+
+		for (int i = 1; i < 8; i++) {
+			n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "x-l%d: &l%d\n  <<: [", i, i);
+			for (int k = 0; k < 10; k++)
+				n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "%s*l%d", k ? ", " : "",
+						      i - 1);
+			n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "]\n");
+		}
+		snprintf(yaml + n, sizeof(yaml) - n, "services:\n  web:\n    image: a:1\n    <<: *l7\n");
+		CHECK(fails_with(yaml, T "18: services.web: merge keys (<<) expand to more than 10000 keys"));
+	}
 }
 
 static void interpolation(void)
@@ -812,6 +838,10 @@ static const struct bad bad[] = {
 	  "(e.g. 512m, 1g)" },
 	{ SVC "    cpus: -1\n", T "4: services.web.cpus: '-1' is not a number of CPUs (e.g. 0.5)" },
 	{ SVC "    cpus: half\n", T "4: services.web.cpus: 'half' is not a number of CPUs (e.g. 0.5)" },
+	{ SVC "    cpus: 1e300\n", T "4: services.web.cpus: 1e300 CPUs is more than cgroup cpu.max "
+	  "takes" },
+	{ SVC "    deploy: {resources: {limits: {cpus: '175921861'}}}\n", T "4: services.web.deploy."
+	  "resources.limits.cpus: 175921861 CPUs is more than cgroup cpu.max takes" },
 	{ SVC "    pids_limit: -2\n", T "4: services.web.pids_limit: -2 is out of range (-1 to "
 	  "2147483647)" },
 	{ SVC "    pids_limit: many\n", T "4: services.web.pids_limit: expected an integer, not "

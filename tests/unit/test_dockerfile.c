@@ -659,6 +659,31 @@ static void test_expand(void)
 	/* No lookup: nothing is set. */
 	CHECK(df_expand("[$HOME]", '\\', NULL, NULL, &v, err, sizeof(err)) == 0 && !strcmp(v, "[]"));
 	free(v);
+	/* ${ nesting is bounded: 50000 levels (300 KB of word) ran out of
+	 * stack. At most 100 deep. */
+	{
+		static char deep[4 * 50000 + 1 + 50000 + 1], why[1024];
+		char *o;
+
+		for (int i = 0; i < 50000; i++)
+			memcpy(deep + 4 * i, "${A-", 4);
+		deep[200000] = 'x';
+		memset(deep + 200001, '}', 50000);
+		deep[250001] = '\0';
+		CHECK(df_expand(deep, '\\', NULL, NULL, &o, why, sizeof(why)) < 0);
+		/* 100 is fine, 101 is not. */
+		memmove(deep, deep + 4 * (50000 - 100), 4 * 100 + 1);
+		memset(deep + 401, '}', 100);
+		deep[501] = '\0';
+		CHECK(df_expand(deep, '\\', NULL, NULL, &o, why, sizeof(why)) == 0 && !strcmp(o, "x"));
+		free(o);
+		memmove(deep + 4, deep, 502);
+		memcpy(deep, "${A-", 4);
+		deep[505] = '}';
+		deep[506] = '\0';
+		CHECK(df_expand(deep, '\\', NULL, NULL, &o, why, sizeof(why)) < 0 &&
+		      strstr(why, "nested more than 100 deep"));
+	}
 }
 
 static int words_are(const char *word, const char *const *want)
@@ -697,6 +722,12 @@ static void test_expand_words(void)
 	CHECK(df_expand_words("$EMPTY", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) == 0 &&
 	      n == 0 && w[0] == NULL);
 	free(w);
+	/* An unset variable first: nothing in the result yet (tests/fuzz found
+	 * a NULL + 0 there; make test-unit-san checks it). */
+	CHECK(df_expand_words("$NOPE", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) == 0 &&
+	      n == 0 && w[0] == NULL);
+	free(w);
+	CHECK(WORDS("$NOPE${NOPE}80 $NOPE", "80"));
 	CHECK(df_expand_words("${X", '\\', lookup, (void *)vars, &w, &n, err, sizeof(err)) < 0 &&
 	      w == NULL && !strcmp(err, "failed to process \"${X\": syntax error: missing '}'"));
 }

@@ -276,6 +276,31 @@ static void test_interpolate(void)
 		      !strcmp(out, "[]"));
 		free(out);
 	}
+	/* ${ nesting is bounded: 50000 levels (300 KB of value) ran out of
+	 * stack. At most 100 deep. */
+	{
+		static char deep[4 * 50000 + 1 + 50000 + 1], why[1024];
+		char *o;
+
+		for (int i = 0; i < 50000; i++)
+			memcpy(deep + 4 * i, "${A-", 4);
+		deep[200000] = 'x';
+		memset(deep + 200001, '}', 50000);
+		deep[250001] = '\0';
+		CHECK(env_interpolate(deep, NULL, &o, why, sizeof(why)) < 0);
+		/* 100 is fine, 101 is not. */
+		memmove(deep, deep + 4 * (50000 - 100), 4 * 100 + 1);
+		memset(deep + 401, '}', 100);
+		deep[501] = '\0';
+		CHECK(env_interpolate(deep, NULL, &o, why, sizeof(why)) == 0 && !strcmp(o, "x"));
+		free(o);
+		memmove(deep + 4, deep, 502);
+		memcpy(deep, "${A-", 4);
+		deep[505] = '}';
+		deep[506] = '\0';
+		CHECK(env_interpolate(deep, NULL, &o, why, sizeof(why)) < 0 &&
+		      strstr(why, "nested more than 100 deep"));
+	}
 }
 
 void test_envfile(void)

@@ -1,4 +1,5 @@
 #include <string.h>
+#include <time.h>
 
 #include "ignore.h"
 #include "unit.h"
@@ -13,6 +14,20 @@ static int excluded(const char *rules, const char *path)
 	r = ignore_match(&ig, path);
 	ignore_free(&ig);
 	return r;
+}
+
+/* s, n times, then end, into out. */
+static void repeat(char *out, const char *s, int n, const char *end)
+{
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		strcat(out, s);
+	strcat(out, end);
+}
+
+static long ms(struct timespec a, struct timespec b)
+{
+	return (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
 }
 
 void test_ignore(void)
@@ -44,4 +59,33 @@ void test_ignore(void)
 	CHECK(excluded("[a-c].txt\n", "b.txt") == 1 && excluded("[a-c].txt\n", "d.txt") == 0);
 	CHECK(excluded("../outside\n", "outside") == 1);	/* cleaned as Go's Clean */
 	CHECK(excluded("", "anything") == 0);
+	/* Empty segments, a trailing "/", a leading one (its parent is ""). */
+	CHECK(excluded("a/*/b\n", "a//b") == 1 && excluded("a/b\n", "a//b") == 0);
+	CHECK(excluded("a\n", "a/") == 1 && excluded("*/x\n", "/x") == 1 &&
+	      excluded("*\n", "/x") == 0);
+	CHECK(excluded("**\n", "") == 1 && excluded("x\n", "") == 0);
+	CHECK(excluded("**/b/**\n", "a/b") == 1 && excluded("**/b/**/c\n", "b/c/d") == 1);
+	/* "**" in polynomial time: 8 of them against a 30-segment path took
+	 * seconds when each way to spend them was tried (tests/fuzz). */
+	{
+		static char path[4096], many[256];
+		struct timespec t0, t1;
+		int r, r2;
+
+		repeat(path, "a/", 29, "a");
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = excluded("**/**/**/**/**/**/**/**/x\n", path);
+		r2 = excluded("**/a/**/**/a/**/**/a/**/**/a\n", path);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		CHECK(r == 0 && r2 == 1);
+		CHECK(ms(t0, t1) < 50);
+		/* And 40 of them against 2000 segments. */
+		repeat(many, "**/", 40, "y\n");
+		repeat(path, "a/", 1999, "y");
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = excluded(many, path);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		CHECK(r == 1);
+		CHECK(ms(t0, t1) < 500);
+	}
 }

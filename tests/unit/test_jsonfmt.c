@@ -96,4 +96,26 @@ void test_jsonfmt(void)
 		CHECK(jsonfmt_rows("{{.Nope}}", rows, big, sizeof(big)) < 0 &&
 		      !strcmp(big, "template: cannot evaluate '{{.Nope}}'"));
 	}
+	/* Output cut short at the buffer's end, never past it, however the
+	 * template's text and values fall (tests/fuzz: text after a value
+	 * that filled the buffer was written beyond it). */
+	{
+		struct {
+			char out[16], guard[32];
+		} g;
+		static const char obj[] = "{\"A\": \"abcdefghij\"}";
+		char rows[3 * 64], big[64];
+
+		memset(g.guard, 'G', sizeof(g.guard));
+		CHECK(jsonfmt_format("{{.A}}0123456789{{.A}}", obj, g.out, sizeof(g.out)) == 0 &&
+		      !strcmp(g.out, "abcdefghij01234"));
+		CHECK(jsonfmt_format("0123456789abcdefghij{{.A}}", obj, g.out, sizeof(g.out)) == 0 &&
+		      !strcmp(g.out, "0123456789abcde"));
+		CHECK(jsonfmt_format("{{.A}}{{.A}}", obj, g.out, 1) == 0 && g.out[0] == '\0');
+		CHECK(g.guard[0] == 'G' && !memcmp(g.guard, g.guard + 1, sizeof(g.guard) - 1));
+		snprintf(rows, sizeof(rows), "%s\n%s\n%s\n", obj, obj, obj);
+		CHECK(jsonfmt_rows("table {{.A}}\\t{{.A}}", rows, big, 40) == 0 && strlen(big) == 39);
+		CHECK(jsonfmt_rows("{{.A}} x {{.A}}", rows, big, 30) == 0 &&
+		      !strcmp(big, "abcdefghij x abcdefghij\nabcde"));
+	}
 }

@@ -30,5 +30,6 @@ void test_jsonfmt(void);
 void test_compose(void);
 void test_confine(void);
 void test_emit(void);
+void test_ctl(void);
 
 #endif

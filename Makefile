@@ -8,24 +8,33 @@ SSH_PORT   ?= 2222
 export INCEPTION_CACHE := $(CACHE)
 export SSH_PORT
 
-# The build host's side (image builder, compose compiler: glibc, libyaml)
-# lives in hostd/ too but never goes into the static hostd.
-BUILDER_ONLY := $(addprefix hostd/,build.c strbuf.c dockerfile.c envfile.c emit.c copy.c ignore.c digest.c) \
-                $(wildcard hostd/compose*.c)
-HOSTD_SRC  := $(filter-out $(BUILDER_ONLY),$(wildcard hostd/*.c))
-BUILD_SRC  := $(BUILDER_ONLY) $(addprefix hostd/,plan.c order.c user.c layer.c userns.c util.c)
-HOSTD_HDR  := $(wildcard hostd/*.h)
+# Two programs from one tree, each from its folders (DEV_DOC, "The tree"):
+# hostd, the appliance's PID 1 (musl, static), from init/ ctl/ supervise/
+# runtime/ common/; hostd-build, the build host's image builder and compose
+# compiler (glibc, libyaml, libcrypto), from build/ (with build/dockerfile/
+# and build/compose/) and common/. Each object has its own rule and its
+# header dependencies (-MMD), so a builder header never rebuilds hostd.
+HOSTD_DIRS := init ctl supervise runtime common
+HOSTD_SRC  := $(foreach d,$(HOSTD_DIRS),$(wildcard hostd/$(d)/*.c))
+BUILD_SRC  := $(wildcard hostd/build/*.c hostd/build/*/*.c hostd/common/*.c)
 CFLAGS     ?= -O2
 WARN       := -Wall -Wextra -Werror
 MUSL_CC    := musl-gcc
 KINC       := $(OUT)/build/kinc
-PURE_SRC   := hostd/conf.c hostd/ctl_req.c hostd/plan.c hostd/seccomp.c hostd/seccomp_table.c hostd/order.c hostd/policy.c hostd/jsonfmt.c hostd/dhcp.c hostd/disk.c hostd/log.c hostd/svc.c \
-              hostd/net.c hostd/util.c hostd/loop.c hostd/proc.c hostd/container.c hostd/caps.c \
-              hostd/dockerfile.c hostd/strbuf.c hostd/envfile.c hostd/user.c hostd/layer.c hostd/userns.c hostd/devices.c hostd/masks.c hostd/cgroup.c hostd/ignore.c \
-              hostd/emit.c $(wildcard hostd/compose*.c)
+OBJ        := $(OUT)/build/obj
+# The pure files: computation only, no system call (each says so in its
+# header comment with a line " * pure: ..."; tests/layout/check.sh holds
+# them to it with nm). The unit tests and the fuzzers link these alone.
+PURE_SRC   := $(shell grep -l '^ \* pure:' $(HOSTD_SRC) $(BUILD_SRC) | sort -u)
+# TRANSITIONAL (issue 14, goes before it lands): impure files the unit
+# tests still link until their pure parts have files of their own.
+PURE_SRC   += $(addprefix hostd/,init/dhcp.c init/disk.c runtime/log.c supervise/svc.c runtime/net.c common/util.c \
+              supervise/loop.c supervise/proc.c runtime/container.c runtime/caps.c runtime/seccomp.c common/layer.c \
+              common/userns.c runtime/devices.c runtime/masks.c runtime/cgroup.c build/emit.c \
+              build/compose/compose.c build/compose/compose_service.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
-.PHONY: all image deps run down ssh test test-unit test-unit-san test-fuzz fuzz test-compose test-build test-e2e bench clean fclean re help
+.PHONY: all image deps run down ssh test test-layout test-unit test-unit-san test-fuzz fuzz test-compose test-build test-e2e bench clean fclean re help
 
 all: $(OUT)/bzImage $(OUT)/images.img $(OUT)/initramfs.img $(OUT)/data.img $(OUT)/inception.img ## Build everything into out/
 
@@ -47,13 +56,23 @@ $(KINC): $(OUT)/.deps
 	@ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
 	@ln -sfn /usr/include/asm-generic $@/asm-generic
 
-$(OUT)/hostd: $(HOSTD_SRC) $(HOSTD_HDR) | $(KINC)
-	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -static -s \
-		-o $@ $(HOSTD_SRC)
+HOSTD_OBJS       := $(patsubst hostd/%.c,$(OBJ)/hostd/%.o,$(HOSTD_SRC))
+UNCONFINED_OBJS  := $(patsubst hostd/%.c,$(OBJ)/unconfined/%.o,$(HOSTD_SRC))
+BUILD_OBJS       := $(patsubst hostd/%.c,$(OBJ)/build/%.o,$(BUILD_SRC))
+-include $(HOSTD_OBJS:.o=.d) $(UNCONFINED_OBJS:.o=.d) $(BUILD_OBJS:.o=.d)
+
+$(OBJ)/hostd/%.o: hostd/%.c | $(KINC)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -isystem $(KINC) -Ihostd -MMD -MP -c -o $@ $<
+$(OUT)/hostd: $(HOSTD_OBJS)
+	$(MUSL_CC) -static -s -o $@ $^
 
 # The image builder and compose compiler (build host: glibc, libyaml, libcrypto).
-$(OUT)/hostd-build: $(BUILD_SRC) $(HOSTD_HDR) | $(OUT)/.deps
-	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -o $@ $(BUILD_SRC) -lyaml -lcrypto
+$(OBJ)/build/%.o: hostd/%.c | $(OUT)/.deps
+	@mkdir -p $(@D)
+	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -MMD -MP -c -o $@ $<
+$(OUT)/hostd-build: $(BUILD_OBJS)
+	cc -o $@ $^ -lyaml -lcrypto
 
 # The stack: images (layers cached by their inputs), plans, secrets, and
 # the images disk with the layers the plans use.
@@ -86,7 +105,10 @@ down: ## Power the VM off cleanly (ACPI power button)
 ssh: ## Log in to the running VM as root
 	qemu/vm.sh ssh
 
-test: test-unit test-unit-san test-fuzz test-compose test-host test-build test-e2e ## Run every test tier (unit, fuzz, host mode, QEMU)
+test: test-layout test-unit test-unit-san test-fuzz test-compose test-host test-build test-e2e ## Run every test tier (unit, fuzz, host mode, QEMU)
+
+test-layout: $(OUT)/hostd $(OUT)/hostd-build ## The tree's shape: include direction, no build/ symbol in hostd, pure files, sizes
+	tests/layout/check.sh $(OBJ)
 
 test-unit: $(OUT)/.deps ## Unit tests of hostd's pure parts (no root)
 	@mkdir -p $(OUT)/build
@@ -101,7 +123,7 @@ SAN_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -D_GNU_SOURCE -Ihostd
 test-unit-san: $(OUT)/build/unit-san ## The unit tests under ASan and UBSan (clang)
 	$(OUT)/build/unit-san
-$(OUT)/build/unit-san: $(UNIT_SRC) tests/unit/unit.h $(PURE_SRC) $(HOSTD_HDR) | $(OUT)/.deps
+$(OUT)/build/unit-san: $(UNIT_SRC) tests/unit/unit.h $(PURE_SRC) $(wildcard hostd/*/*.h hostd/*/*/*.h) | $(OUT)/.deps
 	@mkdir -p $(@D)
 	$(SAN_CC) $(SAN_CFLAGS) $(WARN) -o $@ $(UNIT_SRC) $(PURE_SRC) -lyaml
 
@@ -117,7 +139,7 @@ fuzz: $(FUZZ_BINS) ## Fuzz each parser FUZZ_S seconds (60), growing tests/fuzz/c
 	tests/fuzz/run.sh fuzz $(FUZZ_DIR) $(FUZZ_S) $(FUZZ_NAMES)
 test-fuzz: $(FUZZ_BINS) ## Each fuzz harness over its corpus, then FUZZ_TEST_S seconds (4)
 	tests/fuzz/run.sh check $(FUZZ_DIR) $(FUZZ_TEST_S) $(FUZZ_NAMES)
-$(FUZZ_OBJS): $(FUZZ_DIR)/obj/%.o: hostd/%.c $(HOSTD_HDR) | $(OUT)/.deps
+$(FUZZ_OBJS): $(FUZZ_DIR)/obj/%.o: hostd/%.c $(wildcard hostd/*/*.h hostd/*/*/*.h) | $(OUT)/.deps
 	@mkdir -p $(@D)
 	$(SAN_CC) $(SAN_CFLAGS) -fsanitize=fuzzer-no-link $(WARN) -c -o $@ $<
 $(FUZZ_DIR)/libhostd.a: $(FUZZ_OBJS)
@@ -128,8 +150,8 @@ $(FUZZ_BINS): $(FUZZ_DIR)/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/l
 	$(SAN_CC) $(SAN_CFLAGS) -fsanitize=fuzzer $(WARN) $(FUZZ_LDFLAGS) -o $@ $< \
 		$(FUZZ_DIR)/libhostd.a -lyaml
 
-COMPOSE_SRC := $(wildcard hostd/compose*.c) hostd/envfile.c hostd/strbuf.c hostd/plan.c
-$(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(HOSTD_HDR) | $(OUT)/.deps
+COMPOSE_SRC := $(wildcard hostd/build/compose/*.c) hostd/common/strbuf.c hostd/common/plan.c hostd/common/util.c
+$(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(wildcard hostd/*/*.h hostd/*/*/*.h) | $(OUT)/.deps
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $@ tests/compose/dump.c $(COMPOSE_SRC) -lyaml
 
@@ -142,9 +164,11 @@ $(OUT)/payload: $(wildcard tests/payload/*.c tests/payload/*.h) | $(KINC)
 # A test build of hostd with `hostd run --unconfined` (every protection
 # off), for tests/host/confine.sh to show each escape attempt working
 # without them. Never installed: the appliance's hostd has no such switch.
-$(OUT)/hostd-unconfined: $(HOSTD_SRC) $(HOSTD_HDR) | $(KINC)
-	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -DHOSTD_TEST_UNCONFINED -isystem $(KINC) -static -s \
-		-o $@ $(HOSTD_SRC)
+$(OBJ)/unconfined/%.o: hostd/%.c | $(KINC)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -DHOSTD_TEST_UNCONFINED -isystem $(KINC) -Ihostd -MMD -MP -c -o $@ $<
+$(OUT)/hostd-unconfined: $(UNCONFINED_OBJS)
+	$(MUSL_CC) -static -s -o $@ $^
 
 test-host: $(OUT)/hostd $(OUT)/payload $(OUT)/hostd-unconfined ## Real containers, `hostd run` and `hostd daemon`, on this machine (root)
 	tests/host/run.sh

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compose.h"
-#include "envfile.h"
+#include "build/compose/compose.h"
+#include "build/compose/envfile.h"
 
 static const char *get(void *ctx, const char *name, size_t len)
 {

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "compose.h"
+#include "build/compose/compose.h"
 #include "fuzz.h"
 
 static const char *env_text;

@@ -6,7 +6,7 @@
  * overflow. The input is one value; the first byte picks a base path. */
 #include <stdio.h>
 
-#include "compose_int.h"
+#include "build/compose/compose_int.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

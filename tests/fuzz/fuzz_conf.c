@@ -1,6 +1,6 @@
 /* conf_parse (hostd/conf.c): /etc/hostd/appliance.conf. Every field must
  * stay NUL-terminated inside its array, valid or not. */
-#include "conf.h"
+#include "init/conf.h"
 #include "fuzz.h"
 
 #define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)

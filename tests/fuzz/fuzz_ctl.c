@@ -3,7 +3,7 @@
  * NUL byte (those get "request too long or not text" before parsing). */
 #include <stdio.h>
 
-#include "ctl.h"
+#include "ctl/ctl.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,7 +3,7 @@
  * first byte picks the escape character (odd: a backquote). */
 #include <stdio.h>
 
-#include "dockerfile.h"
+#include "build/dockerfile/dockerfile.h"
 #include "fuzz.h"
 
 static const char *lookup(void *ctx, const char *name, size_t len)

@@ -5,9 +5,9 @@
  * ones. What a lease promises the client code is checked. */
 #include <arpa/inet.h>
 
-#include "dhcp.h"
+#include "init/dhcp.h"
 #include "fuzz.h"
-#include "net.h"
+#include "runtime/net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

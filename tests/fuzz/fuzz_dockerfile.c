@@ -4,7 +4,7 @@
  * the file's escape character and a few variables set. */
 #include <stdio.h>
 
-#include "dockerfile.h"
+#include "build/dockerfile/dockerfile.h"
 #include "fuzz.h"
 
 static const char *lookup(void *ctx, const char *name, size_t len)

@@ -3,7 +3,7 @@
  * up again. */
 #include <stdio.h>
 
-#include "envfile.h"
+#include "build/compose/envfile.h"
 #include "fuzz.h"
 
 static const char *get(void *ctx, const char *name, size_t len)

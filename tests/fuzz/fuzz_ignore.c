@@ -2,7 +2,7 @@
  * .dockerignore, then paths matched against it. Input: the .dockerignore
  * text, a NUL, then one path a line. */
 #include "fuzz.h"
-#include "ignore.h"
+#include "build/ignore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

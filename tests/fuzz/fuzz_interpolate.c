@@ -2,7 +2,7 @@
  * scalar of a compose file goes through it), with a few variables set. */
 #include <stdio.h>
 
-#include "envfile.h"
+#include "build/compose/envfile.h"
 #include "fuzz.h"
 
 static const char *get(void *ctx, const char *name, size_t len)

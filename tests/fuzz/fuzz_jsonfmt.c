@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "jsonfmt.h"
+#include "ctl/jsonfmt.h"
 
 static void roundtrip(const char *s)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "plan.h"
+#include "common/plan.h"
 
 static struct plan p;	/* 20 KB: not on the stack */
 

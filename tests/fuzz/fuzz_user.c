@@ -3,7 +3,7 @@
  * which the image's author wrote. Input: spec NUL passwd NUL group; a
  * missing part is a missing file (NULL). */
 #include "fuzz.h"
-#include "user.h"
+#include "common/user.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

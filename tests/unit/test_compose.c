@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compose.h"
-#include "envfile.h"
+#include "build/compose/compose.h"
+#include "build/compose/envfile.h"
 #include "unit.h"
 
 #define VALID "tests/compose/valid/"

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "conf.h"
+#include "init/conf.h"
 #include "unit.h"
 
 static int parse(struct conf *c, const char *text, char *err)

@@ -5,10 +5,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "devices.h"
-#include "layer.h"
-#include "masks.h"
-#include "userns.h"
+#include "runtime/devices.h"
+#include "common/layer.h"
+#include "runtime/masks.h"
+#include "common/userns.h"
 #include "unit.h"
 
 /* Run prog on ctx: 1 allow, 0 deny, -1 an instruction this interpreter

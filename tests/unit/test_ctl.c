@@ -3,7 +3,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "ctl/ctl.h"
 #include "unit.h"
 
 static struct ctl_req r;

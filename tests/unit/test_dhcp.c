@@ -1,8 +1,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "dhcp.h"
-#include "net.h"
+#include "init/dhcp.h"
+#include "runtime/net.h"
 #include "unit.h"
 
 static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "disk.h"
+#include "init/disk.h"
 #include "unit.h"
 
 static uint8_t buf[4096];

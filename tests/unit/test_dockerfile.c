@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dockerfile.h"
+#include "build/dockerfile/dockerfile.h"
 #include "unit.h"
 
 static struct dockerfile df;

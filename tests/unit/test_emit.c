@@ -6,10 +6,10 @@
  * /:/hostroot`). Every plan that is written parses back. */
 #include <string.h>
 
-#include "build.h"
-#include "compose.h"
-#include "envfile.h"
-#include "plan.h"
+#include "build/build.h"
+#include "build/compose/compose.h"
+#include "build/compose/envfile.h"
+#include "common/plan.h"
 #include "unit.h"
 
 #define F "tests/compose/valid/t.yml"

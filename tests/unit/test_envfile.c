@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "envfile.h"
+#include "build/compose/envfile.h"
 #include "unit.h"
 
 static struct envfile ef;

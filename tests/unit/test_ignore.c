@@ -1,7 +1,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ignore.h"
+#include "build/ignore.h"
 #include "unit.h"
 
 static int excluded(const char *rules, const char *path)

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "jsonfmt.h"
+#include "ctl/jsonfmt.h"
 #include "unit.h"
 
 /* An object as report_inspect writes it. */

@@ -2,10 +2,10 @@
 
 #include <arpa/inet.h>
 
-#include "log.h"
-#include "net.h"
-#include "svc.h"
-#include "util.h"
+#include "runtime/log.h"
+#include "runtime/net.h"
+#include "supervise/svc.h"
+#include "common/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "order.h"
-#include "policy.h"
+#include "common/order.h"
+#include "supervise/policy.h"
 #include "unit.h"
 
 static struct plan plans[6];

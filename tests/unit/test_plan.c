@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "plan.h"
+#include "common/plan.h"
 #include "unit.h"
 
 static struct plan p;

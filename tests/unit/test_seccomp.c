@@ -20,11 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "seccomp.h"
-#include "seccomp_int.h"
+#include "runtime/caps.h"
+#include "runtime/seccomp.h"
+#include "runtime/seccomp_int.h"
 #include "unit.h"
-#include "util.h"
+#include "common/util.h"
 
 #define A64 AUDIT_ARCH_X86_64
 #define ALLOW SECCOMP_RET_ALLOW

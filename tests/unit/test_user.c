@@ -2,7 +2,7 @@
  * container's /etc/passwd and /etc/group text, with runc's rules. */
 #include <string.h>
 
-#include "container.h"
+#include "runtime/container.h"
 #include "unit.h"
 
 static const char passwd[] =

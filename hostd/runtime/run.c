@@ -1,0 +1,421 @@
+/* run: `hostd run`, the one-shot container. Creates a container from a
+ * root directory, runs CMD in it as PID 1, waits, and exits with its
+ * status the way `docker run` does: the command's code, 128+N for a
+ * signal, 125 when the container could not be set up, 126 when the
+ * command could not be run, 127 when it was not found. The image builder's
+ * RUN steps and the runtime benchmark use it. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ftw.h>
+
+#include <arpa/inet.h>
+#include <stdint.h>
+
+#include "runtime/caps.h"
+#include "runtime/cgroup.h"
+#include "runtime/net.h"
+#include "runtime/container.h"
+#include "common/userns.h"
+#include "common/util.h"
+
+/* "64m", "512k", "1g", "1048576" into bytes; -1 if malformed. */
+static long long parse_size(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10), mul = 1;
+
+	if (end == s || v <= 0)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'g' || *end == 'G')
+		mul = 1024LL * 1024 * 1024, end++;
+	if (*end || v > (1LL << 50) / mul)
+		return -1;
+	return v * mul;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* SRC:DST[:OPT[,OPT]] into m, OPT ro, rw or idmap (podman's word: the
+ * mount is id-mapped to the container's user namespace); both paths
+ * absolute. */
+static int parse_volume(char *v, struct container_mount *m)
+{
+	char *c1 = strchr(v, ':'), *c2, *opt, *save = NULL;
+
+	if (!c1)
+		return -1;
+	*c1 = '\0';
+	c2 = strchr(c1 + 1, ':');
+	m->ro = 0;
+	m->idmap = 0;
+	if (c2) {
+		*c2 = '\0';
+		if (!c2[1])
+			return -1;
+		for (opt = strtok_r(c2 + 1, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(opt, "ro"))
+				m->ro = 1;
+			else if (!strcmp(opt, "idmap"))
+				m->idmap = 1;
+			else if (strcmp(opt, "rw"))
+				return -1;
+		}
+	}
+	m->src = v;
+	m->dst = c1 + 1;
+	return v[0] == '/' && c1[1] == '/' ? 0 : -1;
+}
+
+static const char usage[] =
+	"usage: hostd run (--rootfs DIR | --layer DIR|FILE... [--state DIR])\n"
+	"                 [--volume SRC:DST[:ro|rw][,idmap]]... [--secret NAME:FILE]...\n"
+	"                 [--hostname NAME] [--env KEY=VALUE]... [--workdir DIR]\n"
+	"                 [--user USER[:GROUP]] [--net none|host|BRIDGE --ip A.B.C.D/N [--gateway IP]]\n"
+	"                 [--add-host NAME:IP]... [--memory BYTES[k|m|g]] [--cpus N.N]\n"
+	"                 [--pids N] [--userns host|auto|FIRST_ID] [--cap-add CAP]...\n"
+	"                 [--cap-drop CAP]...\n"
+#ifdef HOSTD_TEST_UNCONFINED
+	"                 [--unconfined]   (test build: every protection off)\n"
+#endif
+	"                 -- CMD [ARG...]\n";
+
+static volatile pid_t child;
+static volatile sig_atomic_t forwarded;
+
+/* The container's PID 1 ignores signals it has no handler for, as any
+ * init does: the first ctrl-C is passed on, a second one kills. */
+static void forward(int sig)
+{
+	if (child > 0)
+		kill(child, forwarded++ ? SIGKILL : sig);
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hostd run: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage);
+	return 125;
+}
+
+/* USER[:GROUP], each a name or a number: the shape only. Names are
+ * looked up inside the container, which says what it cannot find. */
+static int valid_user(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	return *s && *s != ':' && (!colon || (colon[1] && !strchr(colon + 1, ':')));
+}
+
+static int has_env(const struct container_spec *s, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (int i = 0; i < s->nenv; i++)
+		if (!strncmp(s->env[i], key, n) && s->env[i][n] == '=')
+			return 1;
+	return 0;
+}
+
+int container_run_main(int argc, char **argv)
+{
+	static char host_env[80], state[64], cg[512];
+	struct cgroup_limits lim = {.cpu_period_us = 100000};
+	struct container_spec s;
+	struct sigaction sa;
+	struct stat st;
+	int i, status, exec_failed = 0, own_state = 0, rc;
+	pid_t pid;
+
+	memset(&s, 0, sizeof(s));
+	s.out_fd = -1;
+	s.caps = caps_container_default();
+	s.userns_base = 1;	/* auto, decided below */
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+#ifdef HOSTD_TEST_UNCONFINED
+		if (!strcmp(opt, "--unconfined")) {
+			s.unconfined = 1;
+			continue;
+		}
+#endif
+		if (!val || !strcmp(val, "--"))
+			return bad("%s needs a value", opt);
+		if (!strcmp(opt, "--rootfs"))
+			s.rootfs = val;
+		else if (!strcmp(opt, "--layer")) {
+			if (s.nlayers >= CONTAINER_MAX_LAYERS)
+				return bad("too many --layer (at most %s)", "32");
+			s.layers[s.nlayers++] = val;
+		} else if (!strcmp(opt, "--state"))
+			s.state = val;
+		else if (!strcmp(opt, "--volume")) {
+			char copy[512];
+
+			if (s.nmounts >= CONTAINER_MAX_MOUNTS)
+				return bad("too many --volume (at most %s)", "16");
+			snprintf(copy, sizeof(copy), "%s", val);
+			if (parse_volume(argv[i + 1], &s.mounts[s.nmounts]) < 0)
+				return bad("--volume '%s': want /SRC:/DST[:ro|rw][,idmap]", copy);
+			s.nmounts++;
+		} else if (!strcmp(opt, "--secret")) {
+			char *colon = strchr(argv[i + 1], ':');
+
+			if (s.nsecrets >= CONTAINER_MAX_SECRETS)
+				return bad("too many --secret (at most %s)", "16");
+			if (!colon || colon == argv[i + 1] || strchr(argv[i + 1], '/') < colon ||
+			    colon[1] != '/')
+				return bad("--secret '%s': want NAME:/FILE", val);
+			*colon = '\0';
+			s.secrets[s.nsecrets].name = argv[i + 1];
+			s.secrets[s.nsecrets].src = colon + 1;
+			s.nsecrets++;
+		}
+		else if (!strcmp(opt, "--hostname"))
+			s.hostname = val;
+		else if (!strcmp(opt, "--workdir"))
+			s.workdir = val;
+		else if (!strcmp(opt, "--user")) {
+			if (!valid_user(val))
+				return bad("--user '%s': want USER[:GROUP], each a name or a number", val);
+			s.user = val;
+		} else if (!strcmp(opt, "--memory")) {
+			if ((lim.memory_max = parse_size(val)) < 0)
+				return bad("--memory '%s': want BYTES with k, m or g", val);
+		} else if (!strcmp(opt, "--cpus")) {
+			char *end;
+			double c = strtod(val, &end);
+
+			if (end == val || *end || c < 0.01 || c > 1024)
+				return bad("--cpus '%s': want a number from 0.01 to 1024", val);
+			lim.cpu_quota_us = (long)(c * (double)lim.cpu_period_us);
+		} else if (!strcmp(opt, "--pids")) {
+			char *end;
+			long n = strtol(val, &end, 10);
+
+			if (end == val || *end || n < 1 || n > 4194304)
+				return bad("--pids '%s': want a whole number from 1", val);
+			lim.pids_max = n;
+		} else if (!strcmp(opt, "--net")) {
+			if (!strcmp(val, "host"))
+				s.host_net = 1;
+			else if (strcmp(val, "none")) {
+				if (strlen(val) > 15 || strchr(val, '/') || strchr(val, ' '))
+					return bad("--net '%s': want none, host or a bridge name (at most 15 characters)", val);
+				s.bridge = val;
+			}
+		} else if (!strcmp(opt, "--ip")) {
+			char a[32], *slash;
+			char *end;
+			long pre;
+
+			snprintf(a, sizeof(a), "%s", val);
+			slash = strchr(a, '/');
+			if (!slash)
+				return bad("--ip '%s': want A.B.C.D/PREFIX", val);
+			*slash = '\0';
+			pre = strtol(slash + 1, &end, 10);
+			if (inet_pton(AF_INET, a, &s.ip) != 1 || *end || pre < 8 || pre > 30)
+				return bad("--ip '%s': want A.B.C.D/PREFIX (prefix 8-30)", val);
+			s.prefix = (int)pre;
+		} else if (!strcmp(opt, "--add-host")) {
+			char *colon = strrchr(argv[i + 1], ':');
+
+			if (s.nhosts >= CONTAINER_MAX_HOSTS)
+				return bad("too many --add-host (at most %s)", "32");
+			if (!colon || colon == argv[i + 1] ||
+			    inet_pton(AF_INET, colon + 1, &s.hosts[s.nhosts].ip) != 1)
+				return bad("--add-host '%s': want NAME:A.B.C.D", val);
+			*colon = '\0';
+			s.hosts[s.nhosts++].name = argv[i + 1];
+		} else if (!strcmp(opt, "--gateway")) {
+			if (inet_pton(AF_INET, val, &s.gw) != 1)
+				return bad("--gateway '%s': want A.B.C.D", val);
+		} else if (!strcmp(opt, "--userns")) {
+			char *end;
+			unsigned long b;
+
+			if (!strcmp(val, "host")) {
+				s.userns_base = 0;
+			} else if (!strcmp(val, "auto")) {
+				s.userns_base = 1;
+			} else {
+				b = strtoul(val, &end, 10);
+				if (end == val || *end || b < USERNS_FIRST_BASE ||
+				    b > 0xfffffffeUL - USERNS_SIZE || b % USERNS_SIZE)
+					return bad("--userns '%s': want host, auto, or the first VM id of "
+						   "a range (a multiple of 65536, from 131072)", val);
+				s.userns_base = b;
+			}
+		} else if (!strcmp(opt, "--cap-add") || !strcmp(opt, "--cap-drop")) {
+			int cap = caps_from_name(val);
+			uint64_t bits = !strcasecmp(val, "ALL") ? ~0ULL >> (63 - CAPS_LAST) :
+					cap >= 0 ? 1ULL << cap : 0;
+
+			if (!bits)
+				return bad("%s: unknown capability", val);
+			if (opt[6] == 'a')
+				s.caps |= bits;
+			else
+				s.caps &= ~bits;
+		} else if (!strcmp(opt, "--env")) {
+			if (!strchr(val, '=') || val[0] == '=')
+				return bad("--env '%s': want KEY=VALUE", val);
+			if (s.nenv >= CONTAINER_MAX_ENV - 3)
+				return bad("too many --env (at most %s)", "125");
+			s.env[s.nenv++] = val;
+		} else
+			return bad("unknown option '%s'", opt);
+		i++;
+	}
+	if (i >= argc - 1)
+		return bad("%s", "no command: put it after --");
+	if (!s.rootfs == !s.nlayers)
+		return bad("%s", "give either --rootfs or --layer");
+	if (!!s.bridge != !!s.prefix)
+		return bad("%s", "--ip goes with --net BRIDGE, and a bridge needs --ip");
+	if (s.bridge && !s.gw.s_addr) {
+		/* Docker's default: the first address of the subnet. */
+		uint32_t mask = 0xffffffffu << (32 - s.prefix);
+
+		s.gw.s_addr = htonl((ntohl(s.ip.s_addr) & mask) + 1);
+	}
+	if (s.bridge && s.gw.s_addr == s.ip.s_addr)
+		return bad("--ip '%s' is the gateway's address", inet_ntoa(s.ip));
+	if (s.bridge) {
+		/* Like `docker network create`: a missing bridge is made, with
+		 * the gateway address on it. */
+		int r = net_bridge_add(s.bridge);
+
+		if (r < 0)
+			return 125;
+		if (r == 0 && (net_addr_add(s.bridge, s.gw, s.prefix) < 0 ||
+			       net_link_up(s.bridge) < 0))
+			return 125;
+	}
+#ifdef HOSTD_TEST_UNCONFINED
+	if (s.unconfined)
+		s.userns_base = 0;
+#endif
+	/* auto: a range of its own, from the pid (distinct for runs at the
+	 * same time), clear of the services' ranges from the first. */
+	if (s.userns_base == 1)
+		s.userns_base = USERNS_FIRST_BASE + USERNS_SIZE * (1024 + (unsigned long)getpid() % 30000);
+	if (s.rootfs && (stat(s.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return bad("--rootfs '%s' is not a directory", s.rootfs);
+	for (int l = 0; l < s.nlayers; l++)
+		if (stat(s.layers[l], &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+			return bad("--layer '%s' is not a directory or a layer file (EROFS, squashfs)",
+				   s.layers[l]);
+	s.argv = argv + i + 1;
+	/* Docker's defaults for what the image and the user did not set. */
+	if (!has_env(&s, "PATH"))
+		s.env[s.nenv++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	if (!has_env(&s, "HOSTNAME") && s.hostname) {
+		snprintf(host_env, sizeof(host_env), "HOSTNAME=%s", s.hostname);
+		s.env[s.nenv++] = host_env;
+	}
+	/* HOME, when not given, comes from the container's /etc/passwd. */
+	s.env[s.nenv] = NULL;
+
+	/* The state directory holds the overlay's writable part and the
+	 * generated /etc files: a fresh one, removed afterwards, unless
+	 * --state names one to keep. */
+	if (!s.state) {
+		snprintf(state, sizeof(state), "/tmp/hostd-run.XXXXXX");
+		if (!mkdtemp(state)) {
+			fprintf(stderr, "hostd run: mkdtemp %s: %s\n", state, strerror(errno));
+			return 125;
+		}
+		s.state = state;
+		own_state = 1;
+	}
+	if (s.nlayers) {
+		static const char *const sub[] = {"upper", "work", "root"};
+
+		for (size_t k = 0; k < ARRAY_SIZE(sub); k++) {
+			char d[4096];
+
+			snprintf(d, sizeof(d), "%s/%s", s.state, sub[k]);
+			if (mkdir_p(d, 0755) < 0) {
+				fprintf(stderr, "hostd run: mkdir %s: %s\n", d, strerror(errno));
+				return 125;
+			}
+		}
+	}
+
+	/* Always a cgroup: it carries the device program, and the limits
+	 * where this machine's cgroup v2 has the controllers. */
+#ifdef HOSTD_TEST_UNCONFINED
+	if (!s.unconfined)
+#endif
+	{
+		char why[600], name[32];
+		int r;
+
+		snprintf(name, sizeof(name), "run-%d", (int)getpid());
+		r = cgroup_create(name, &lim, cg, sizeof(cg), why, sizeof(why));
+		if (r < 0) {
+			fprintf(stderr, "hostd run: %s: %s\n", why, strerror(errno));
+			if (own_state)
+				nftw(state, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+			return 125;
+		}
+		if (r > 0)
+			fprintf(stderr, "hostd run: cannot apply limits on this machine: %s\n", why);
+		s.cgroup = cg;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	pid = container_start(&s, "hostd run", &exec_failed);
+	if (pid < 0) {
+		rc = exec_failed ? (errno == ENOENT ? 127 : 126) : 125;
+	} else {
+		child = pid;
+		while ((rc = (int)waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (rc < 0) {
+			perror("hostd run: waitpid");
+			rc = 125;
+		} else {
+			rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+		}
+	}
+	/* What was left in it is killed; give it a second to be gone. */
+	for (int tries = 0; s.cgroup; tries++) {
+		if (cgroup_remove(s.cgroup) == 0)
+			break;
+		if (errno != EBUSY || tries >= 50) {
+			fprintf(stderr, "hostd run: remove cgroup %s: %s\n", s.cgroup, strerror(errno));
+			break;
+		}
+		usleep(20000);
+	}
+	if (own_state && nftw(state, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		fprintf(stderr, "hostd run: remove %s: %s\n", state, strerror(errno));
+	return rc;
+}

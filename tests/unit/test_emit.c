@@ -269,17 +269,17 @@ static void from_image(void)
 
 	/* A Dockerfile line (CMD ["sh", "x\nvolume ..."], ENV, USER $ARG ...). */
 	im = image();
-	im.cmd = (struct strv){ nl_cmd, 2, 3 };
+	im.cmd = (struct strv){ .v = nl_cmd, .n = 2, .cap = 3 };
 	CHECK(refused(WEB, &im, F ":2: service web: CMD[1] of image web:1.0: a line break cannot "
 		      "be carried in a plan value"));
 	/* The service's command replaces it: nothing of it is written. */
 	CHECK(emit_with(WEB "    command: [\"true\"]\n", &im, &opts));
 	im = image();
-	im.entrypoint = (struct strv){ nl_cmd, 2, 3 };
+	im.entrypoint = (struct strv){ .v = nl_cmd, .n = 2, .cap = 3 };
 	CHECK(refused(WEB, &im, F ":2: service web: ENTRYPOINT[1] of image web:1.0: a line break "
 		      "cannot be carried in a plan value"));
 	im = image();
-	im.env = (struct strv){ nl_env, 2, 3 };
+	im.env = (struct strv){ .v = nl_env, .n = 2, .cap = 3 };
 	CHECK(refused(WEB, &im, F ":2: service web: ENV A of image web:1.0: a line break cannot "
 		      "be carried in a plan value"));
 	/* The service's value for that key replaces the image's. */
@@ -299,11 +299,11 @@ static void from_image(void)
 		      "cannot be carried in a plan value"));
 	im = image();
 	im.health = HEALTH_CMD;
-	im.health_test = (struct strv){ nl_cmd, 2, 3 };
+	im.health_test = (struct strv){ .v = nl_cmd, .n = 2, .cap = 3 };
 	CHECK(refused(WEB, &im, F ":2: service web: HEALTHCHECK CMD[1] of image web:1.0: a line "
 		      "break cannot be carried in a plan value"));
 	im.health = HEALTH_SHELL;
-	im.health_test = (struct strv){ nl_cmd + 1, 1, 2 };
+	im.health_test = (struct strv){ .v = nl_cmd + 1, .n = 1, .cap = 2 };
 	CHECK(refused(WEB, &im, F ":2: service web: HEALTHCHECK CMD-SHELL of image web:1.0: a "
 		      "line break cannot be carried in a plan value"));
 	/* And a line written without a value check (the layers): put()

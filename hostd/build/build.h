@@ -1,5 +1,7 @@
-/* build: the image builder's model, shared by build.c (which runs the
- * Dockerfiles) and emit.c (which writes the plans). Build host only. */
+/* build: the image builder's model, shared by the step engine (which
+ * runs the Dockerfiles into it) and emit (which writes the plans from it).
+ * Build host only. The model and its functions (image.c) are pure: no
+ * file, no process, no message. */
 #ifndef HOSTD_BUILD_H
 #define HOSTD_BUILD_H
 
@@ -30,35 +32,14 @@ struct image {
 	int steps, steps_run;		/* instructions; those not from the cache */
 };
 
+/* Give back everything im holds and zero it. */
 void image_free(struct image *im);
-
-/* snprintf for paths: a path that does not fit ends the build with a
- * message, rather than being cut short silently. */
-void pathf(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Options that reach the plan emitter. */
-struct emit_opts {
-	const char *out_dir;		/* plans go to out_dir/plans */
-	const char *layers_at;		/* where the layers are in the appliance */
-	const char *secrets_at;		/* where the secret files are in the appliance */
-	const char *volume_root;	/* plain named volumes: volume_root/NAME */
-};
-
-struct compose;
-struct compose_service;
-/* Write one plan per service of c into opts->out_dir/plans, and its
- * secrets into opts->out_dir/secrets, from the compose file and the
- * images built for it (nimages of them). 0, or -1 with a "<file>:<line>:
- * <what>" message printed; then nothing was changed (unless writing the
- * files themselves failed). */
-int emit_plans(const struct compose *c, struct image *images, int nimages,
-	       const struct emit_opts *opts);
-/* The plan of service s, whose image is im, into text (size bytes,
- * NUL-terminated; *len its length). Pure: nothing is written or printed.
- * 0, or -1 with a one-line "<file>:<line>: service S: <what>: <why>" (or
- * another "<file>:<line>: ..." refusal) in err. */
-int emit_plan(const struct compose *c, const struct compose_service *s, const struct image *im,
-	      const struct emit_opts *opts, char *text, size_t size, size_t *len, char *err,
-	      size_t errlen);
+/* dst = the same image a second time (FROM a local image): key, layers
+ * and config; its name stays dst's. 0, or -1 out of memory. */
+int image_copy(struct image *dst, const struct image *src);
+/* *dst = a copy of v (NULL: none). 0, or -1 out of memory. */
+int image_set(char **dst, const char *v);
+/* Whether adding to one of im's vectors ran out of memory. */
+int image_failed(const struct image *im);
 
 #endif

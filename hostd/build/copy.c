@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "build/path.h"
 #include "common/user.h"
 #include "common/util.h"
 
@@ -48,13 +49,14 @@ static void clean_rel(const char *in, char *out, size_t len)
 }
 
 /* Whether rel (clean, relative to the context) stays inside it once its
- * symlinks are resolved. */
+ * symlinks are resolved; -1: a path too long (reported). */
 static int inside(const char *ctx_real, const char *context, const char *rel)
 {
 	char path[PATH_MAX], real[PATH_MAX];
 	size_t l = strlen(ctx_real);
 
-	pathf(path, sizeof(path), "%s/%s", context, rel);
+	if (pathf(path, sizeof(path), "%s/%s", context, rel) < 0)
+		return -1;
 	if (!realpath(path, real))
 		return 0;
 	return !strncmp(real, ctx_real, l) && (real[l] == '/' || real[l] == '\0');
@@ -70,12 +72,81 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A source without a glob: it must exist and stay in the context. */
+static int plain_source(const char *ctx_real, const char *context, const struct ignore *ig,
+			const char *src, const char *rel, struct strv *out, char *err,
+			size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int in;
+
+	if (pathf(path, sizeof(path), "%s/%s", context, rel) < 0)
+		return -1;
+	if ((strcmp(rel, ".") && ignore_match(ig, rel)) || lstat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: not found in the build context %s "
+			 "(or excluded by .dockerignore)", src, context);
+		return -1;
+	}
+	if ((in = inside(ctx_real, context, rel)) <= 0) {
+		if (in == 0)
+			snprintf(err, errlen, "%s: forbidden path outside the build context", src);
+		return -1;
+	}
+	return strv_add(out, rel);
+}
+
+/* A source with a glob: what it matches (sorted), .dockerignore's
+ * exclusions left out; at least one. */
+static int glob_source(const char *ctx_real, const char *context, const struct ignore *ig,
+		       const char *src, const char *rel, struct strv *out, char *err,
+		       size_t errlen)
+{
+	char pat[PATH_MAX];
+	glob_t g;
+	size_t cl = strlen(context) + 1;
+	int found = 0, r, rc = 0;
+
+	if (pathf(pat, sizeof(pat), "%s/%s", context, rel) < 0)
+		return -1;
+	r = glob(pat, GLOB_NOSORT, NULL, &g);
+	if (r != 0 && r != GLOB_NOMATCH) {
+		snprintf(err, errlen, "%s: glob failed", src);
+		return -1;
+	}
+	if (r == 0)
+		qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), by_str);
+	for (size_t k = 0; r == 0 && rc == 0 && k < g.gl_pathc; k++) {
+		const char *m = g.gl_pathv[k] + cl;
+		int in;
+
+		if (ignore_match(ig, m))
+			continue;
+		if ((in = inside(ctx_real, context, m)) <= 0) {
+			if (in == 0)
+				snprintf(err, errlen, "%s: forbidden path outside the build context",
+					 m);
+			rc = -1;
+		} else if ((rc = strv_add(out, m)) == 0) {
+			found++;
+		}
+	}
+	if (r == 0)
+		globfree(&g);
+	if (rc == 0 && !found) {
+		snprintf(err, errlen, "%s: no source files were specified (nothing in %s "
+			 "matches, or .dockerignore excludes it)", src, context);
+		return -1;
+	}
+	return rc;
+}
+
 int copy_sources(const char *context, const struct ignore *ig, const char *const *srcs,
 		 int n, struct strv *out, char *err, size_t errlen)
 {
-	char ctx_real[PATH_MAX], rel[PATH_MAX], pat[PATH_MAX];
-	struct stat st;
+	char ctx_real[PATH_MAX], rel[PATH_MAX];
 
+	err[0] = '\0';
 	if (!realpath(context, ctx_real)) {
 		snprintf(err, errlen, "build context %s: %s", context, strerror(errno));
 		return -1;
@@ -86,56 +157,9 @@ int copy_sources(const char *context, const struct ignore *ig, const char *const
 			snprintf(err, errlen, "%s: forbidden path outside the build context", srcs[i]);
 			return -1;
 		}
-		if (!has_glob(rel)) {
-			pathf(pat, sizeof(pat), "%s/%s", context, rel);
-			if ((strcmp(rel, ".") && ignore_match(ig, rel)) || lstat(pat, &st) < 0) {
-				snprintf(err, errlen, "%s: not found in the build context %s "
-					 "(or excluded by .dockerignore)", srcs[i], context);
-				return -1;
-			}
-			if (!inside(ctx_real, context, rel)) {
-				snprintf(err, errlen, "%s: forbidden path outside the build context",
-					 srcs[i]);
-				return -1;
-			}
-			strv_add(out, rel);
-			continue;
-		}
-		{
-			glob_t g;
-			size_t cl = strlen(context) + 1;
-			int found = 0, r;
-
-			pathf(pat, sizeof(pat), "%s/%s", context, rel);
-			r = glob(pat, GLOB_NOSORT, NULL, &g);
-			if (r != 0 && r != GLOB_NOMATCH) {
-				snprintf(err, errlen, "%s: glob failed", srcs[i]);
-				return -1;
-			}
-			if (r == 0)
-				qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), by_str);
-			for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
-				const char *m = g.gl_pathv[k] + cl;
-
-				if (ignore_match(ig, m))
-					continue;
-				if (!inside(ctx_real, context, m)) {
-					snprintf(err, errlen, "%s: forbidden path outside the build context",
-						 m);
-					globfree(&g);
-					return -1;
-				}
-				strv_add(out, m);
-				found++;
-			}
-			if (r == 0)
-				globfree(&g);
-			if (!found) {
-				snprintf(err, errlen, "%s: no source files were specified (nothing in %s "
-					 "matches, or .dockerignore excludes it)", srcs[i], context);
-				return -1;
-			}
-		}
+		if ((has_glob(rel) ? glob_source : plain_source)(ctx_real, context, ig, srcs[i], rel,
+								   out, err, errlen) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -147,13 +171,22 @@ static int filter_entry(const struct dirent *de)
 	return strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
 }
 
+/* rel/name, or name under the context itself ("."). */
+static int sub_path(char *out, size_t len, const char *rel, const char *name)
+{
+	return strcmp(rel, ".") ? pathf(out, len, "%s/%s", rel, name) : pathf(out, len, "%s", name);
+}
+
 static int digest_tree(const char *context, const struct ignore *ig, const char *rel,
 		       int top, struct digest *d, char *err, size_t errlen)
 {
 	char path[PATH_MAX], buf[PATH_MAX];
 	struct stat st;
 
-	pathf(path, sizeof(path), "%s/%s", context, rel);
+	if (pathf(path, sizeof(path), "%s/%s", context, rel) < 0) {
+		err[0] = '\0';
+		return -1;
+	}
 	if ((top ? stat(path, &st) : lstat(path, &st)) < 0) {
 		snprintf(err, errlen, "stat %s: %s", path, strerror(errno));
 		return -1;
@@ -189,10 +222,10 @@ static int digest_tree(const char *context, const struct ignore *ig, const char 
 		for (int i = 0; i < n; i++) {
 			char sub[PATH_MAX];
 
-			if (!strcmp(rel, "."))
-				pathf(sub, sizeof(sub), "%s", list[i]->d_name);
-			else
-				pathf(sub, sizeof(sub), "%s/%s", rel, list[i]->d_name);
+			if (rc == 0 && sub_path(sub, sizeof(sub), rel, list[i]->d_name) < 0) {
+				err[0] = '\0';
+				rc = -1;
+			}
 			if (rc == 0 && !ignore_match(ig, sub))
 				rc = digest_tree(context, ig, sub, 0, d, err, errlen);
 			free(list[i]);
@@ -361,12 +394,10 @@ static void copy_tree(const struct cctx *c, const char *rel, const char *dst, in
 		for (int i = 0; i < n; i++) {
 			char sub[PATH_MAX], subdst[PATH_MAX];
 
-			if (!strcmp(rel, "."))
-				pathf(sub, sizeof(sub), "%s", list[i]->d_name);
-			else
-				pathf(sub, sizeof(sub), "%s/%s", rel, list[i]->d_name);
-			pathf(subdst, sizeof(subdst), "%s/%s", strcmp(dst, "/") ? dst : "",
-				 list[i]->d_name);
+			if (sub_path(sub, sizeof(sub), rel, list[i]->d_name) < 0 ||
+			    pathf(subdst, sizeof(subdst), "%s/%s", strcmp(dst, "/") ? dst : "",
+				  list[i]->d_name) < 0)
+				_exit(1);	/* reported */
 			if (!ignore_match(c->ig, sub))
 				copy_tree(c, sub, subdst, 0);
 			free(list[i]);
@@ -452,7 +483,8 @@ static int copy_child(const char *root, const struct strv *paths, const char *de
 		c->uid = u.uid;
 		c->gid = u.gid;
 	}
-	pathf(d, sizeof(d), "%.*s", (int)(dest_dir && dl > 1 ? dl - 1 : dl), dest);
+	if (pathf(d, sizeof(d), "%.*s", (int)(dest_dir && dl > 1 ? dl - 1 : dl), dest) < 0)
+		_exit(1);	/* reported */
 	if (!dest_dir && stat(d, &st) == 0 && S_ISDIR(st.st_mode))
 		dest_dir = 1;
 	if (paths->n > 1 && !dest_dir)
@@ -477,17 +509,18 @@ static int copy_child(const char *root, const struct strv *paths, const char *de
 			const char *base = strrchr(rel, '/');
 
 			mkdirs(c, d);
-			pathf(target, sizeof(target), "%s/%s", strcmp(d, "/") ? d : "",
-				 base ? base + 1 : rel);
+			if (pathf(target, sizeof(target), "%s/%s", strcmp(d, "/") ? d : "",
+				  base ? base + 1 : rel) < 0)
+				_exit(1);	/* reported */
 		} else {
 			char parent[PATH_MAX], *slash;
 
-			pathf(parent, sizeof(parent), "%s", d);
+			snprintf(parent, sizeof(parent), "%s", d);	/* fits: d does */
 			if ((slash = strrchr(parent, '/')) && slash != parent) {
 				*slash = '\0';
 				mkdirs(c, parent);
 			}
-			pathf(target, sizeof(target), "%s", d);
+			snprintf(target, sizeof(target), "%s", d);
 		}
 		copy_tree(c, rel, target, 1);
 	}

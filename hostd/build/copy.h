@@ -13,18 +13,20 @@
 
 #include <stddef.h>
 
-#include "build/build.h"
 #include "build/digest.h"
 #include "build/ignore.h"
+#include "common/strv.h"
 
 /* Expand the sources (srcs[0..n-1], as written after variable expansion)
  * into context-relative paths ("." for the context itself), sorted. 0, or
- * -1 with Docker's kind of message in err. */
+ * -1 with Docker's kind of message in err; err empty: reported already (a
+ * path too long), or out of memory (out is marked failed). */
 int copy_sources(const char *context, const struct ignore *ig, const char *const *srcs,
 		 int n, struct strv *out, char *err, size_t errlen);
 
 /* Feed the sources' names, types, modes, sizes, link targets and bytes
- * (what .dockerignore leaves of them) into d: the COPY's cache key. */
+ * (what .dockerignore leaves of them) into d: the COPY's cache key. 0, or
+ * -1 with the reason in err (empty: reported already). */
 int copy_digest(const char *context, const struct ignore *ig, const struct strv *paths,
 		struct digest *d, char *err, size_t errlen);
 

@@ -18,24 +18,25 @@
  * read back with hostd's own parser, and the services are ordered with
  * hostd's own ordering, so a plan the appliance would refuse fails the
  * build instead. Nothing is written until every plan has passed: a
- * refused build leaves the last plans and secrets as they were. */
-#include "build/build.h"
+ * refused build leaves the last plans and secrets as they were.
+ *
+ * This file renders one plan's text (emit_plan); emit_write.c checks
+ * them all and writes them. Nothing here writes or prints.
+ * pure: computation only (tests/layout/check.sh holds it to that).
+ */
+#include "build/emit.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "build/build.h"
 #include "build/compose/compose.h"
-#include "common/order.h"
+#include "common/errctx.h"
 #include "common/plan.h"
-#include "common/util.h"
 
 /* One plan being written, and the first reason it cannot be. */
 struct pbuf {
@@ -44,8 +45,8 @@ struct pbuf {
 	int overflow;
 	const struct compose *c;
 	const struct compose_service *s;
-	char *err;
-	size_t errlen;
+	struct errctx ec;	/* the compose file (shown on one line), the message */
+	char file[512];
 	int failed;
 };
 
@@ -80,15 +81,16 @@ static const char *shown(char *dst, size_t n, const char *s)
 	return dst;
 }
 
-/* The plan fails with the message fmt; only the first reason is kept. */
-static int fail(struct pbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct pbuf *b, const char *fmt, ...)
+/* The plan fails with "<compose file>:<line>: <fmt's message>" (errctx;
+ * line 0: no line); only the first reason is kept. */
+static int fail(struct pbuf *b, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct pbuf *b, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!b->failed) {
 		va_start(ap, fmt);
-		vsnprintf(b->err, b->errlen, fmt, ap);
+		errctx_vfail_at(&b->ec, line, fmt, ap);
 		va_end(ap);
 	}
 	b->failed = 1;
@@ -99,10 +101,9 @@ static int fail(struct pbuf *b, const char *fmt, ...)
  * <why>", the file and what shown on one line. */
 static int refuse(struct pbuf *b, int line, const char *what, const char *why)
 {
-	char f[512], w[512];
+	char w[512];
 
-	return fail(b, "%s:%d: service %s: %s: %s", shown(f, sizeof(f), b->c->path), line,
-		    b->s->name, shown(w, sizeof(w), what), why);
+	return fail(b, line, "service %s: %s: %s", b->s->name, shown(w, sizeof(w), what), why);
 }
 
 /* Whole lines, as many as fmt has '\n's. A value with a line break would
@@ -161,14 +162,6 @@ static int line(struct pbuf *b, int at, const char *what, const char *key, const
 	return b->failed ? -1 : 0;
 }
 
-static const struct image *find_image(const struct image *images, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (images[i].name && !strcmp(images[i].name, name))
-			return &images[i];
-	return NULL;
-}
-
 static const struct compose_volume *find_volume(const struct compose *c, const char *name)
 {
 	for (int i = 0; i < c->nvolumes; i++)
@@ -196,15 +189,15 @@ static int subnet_of(struct pbuf *b, const struct compose *c, int ni, uint32_t *
 
 	if (!n->subnet) {
 		if (ni > 200)
-			return fail(b, "%s: too many networks", c->path);
+			return fail(b, 0, "too many networks");
 		*net = (172u << 24) | ((18u + (unsigned)ni) << 16);
 		*prefix = 16;
 		return 0;
 	}
 	if (sscanf(n->subnet, "%u.%u.%u.%u/%d", &a, &bb, &cc, &d, &p) != 5 || a > 255 ||
 	    bb > 255 || cc > 255 || d > 255 || p < 8 || p > 30)
-		return fail(b, "%s:%d: network %s: subnet %s: want a.b.c.d/8..30", c->path, n->line,
-			    n->name, n->subnet);
+		return fail(b, n->line, "network %s: subnet %s: want a.b.c.d/8..30", n->name,
+			    n->subnet);
 	*prefix = p;
 	*net = ((a << 24) | (bb << 16) | (cc << 8) | d) & (0xffffffffu << (32 - p));
 	if (n->gateway) {
@@ -214,8 +207,8 @@ static int subnet_of(struct pbuf *b, const struct compose *c, int ni, uint32_t *
 		snprintf(want, sizeof(want), "%u.%u.%u.%u", g >> 24, (g >> 16) & 255,
 			 (g >> 8) & 255, g & 255);
 		if (strcmp(n->gateway, want))
-			return fail(b, "%s:%d: network %s: gateway %s: hostd's bridge is the subnet's "
-				    "first address, %s", c->path, n->line, n->name, n->gateway, want);
+			return fail(b, n->line, "network %s: gateway %s: hostd's bridge is the subnet's "
+				    "first address, %s", n->name, n->gateway, want);
 	}
 	return 0;
 }
@@ -239,8 +232,7 @@ static int address_of(struct pbuf *b, const struct compose *c, const struct comp
 	uint32_t base = 0, ip, size;
 
 	if (ni < 0)
-		return fail(b, "%s:%d: %s: network %s is not declared", c->path, s->line, s->name,
-			    net);
+		return fail(b, s->line, "%s: network %s is not declared", s->name, net);
 	if (subnet_of(b, c, ni, &base, &prefix) < 0)
 		return -1;
 	size = prefix >= 32 ? 1 : 1u << (32 - prefix);
@@ -284,7 +276,7 @@ static int address_of(struct pbuf *b, const struct compose *c, const struct comp
 		}
 	}
 	if (ip >= base + size - 1)
-		return fail(b, "%s: no address left for %s on network %s", c->path, s->name, net);
+		return fail(b, 0, "no address left for %s on network %s", s->name, net);
 	snprintf(out, len, "%u.%u.%u.%u/%d", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
 		 ip & 255, prefix);
 	return 0;
@@ -321,38 +313,28 @@ static int image_sets(const struct image *im, const char *key)
 	return 0;
 }
 
-/* The plan of service s. Every value through line() (or value()), so
- * that each one the plan cannot carry is refused with where it came
- * from: the compose key and its line, or the image's field. A refusal
- * is kept in b and the rest writes nothing. */
-static int emit_one(const struct compose *c, const struct compose_service *s,
-		    const struct image *im, const struct emit_opts *o, struct pbuf *b)
+/* What this writer refuses of a service, whatever its values. */
+static int refusals(struct pbuf *b, const struct compose_service *s)
+{
+	if (s->container_name && strcmp(s->container_name, s->name))
+		return fail(b, s->line, "%s: container_name must be the service's name (hostd "
+			    "names each container after its service, which is also its name on "
+			    "the network)", s->name);
+	if (s->nnetworks > 1)
+		return fail(b, s->networks[1].line, "%s: one network per service is supported",
+			    s->name);
+	if (s->init)
+		return fail(b, s->line, "%s: init: true is not supported: the service's own "
+			    "program runs as PID 1 of its container", s->name);
+	return 0;
+}
+
+/* entrypoint and cmd. Compose: an entrypoint given here clears the
+ * image's CMD. */
+static void exec_lines(struct pbuf *b, const struct compose_service *s, const struct image *im)
 {
 	const struct strv *cmd = &im->cmd, *ep = &im->entrypoint;
-	const char *user = s->user ? s->user : im->user;
-	const char *workdir = s->working_dir ? s->working_dir : im->workdir;
-	const char *stop = s->stop_signal ? s->stop_signal : im->stop_signal;
-	char addr[64];
-	const char *net = s->nnetworks ? s->networks[0].name : "default";
 
-	if (s->container_name && strcmp(s->container_name, s->name))
-		return fail(b, "%s:%d: %s: container_name must be the service's name (hostd names "
-			    "each container after its service, which is also its name on the "
-			    "network)", c->path, s->line, s->name);
-	if (s->nnetworks > 1)
-		return fail(b, "%s:%d: %s: one network per service is supported", c->path,
-			    s->networks[1].line, s->name);
-	if (s->init)
-		return fail(b, "%s:%d: %s: init: true is not supported: the service's own program "
-			    "runs as PID 1 of its container", c->path, s->line, s->name);
-	put(b, "version %d\n", PLAN_VERSION);
-	line(b, s->line, "the compose file's name", "#", "%s, service %s: written by hostd-build",
-	     c->path, s->name);
-	line(b, s->line, "the service's name", "service", "%s", s->name);
-	line(b, s->line, "image", "image", "%s", s->image);
-	for (int i = 0; i < im->layer_keys.n; i++)
-		put(b, "layer %s/%s.erofs\n", o->layers_at, im->layer_keys.v[i]);
-	/* Compose: an entrypoint given here clears the image's CMD. */
 	if (s->entrypoint) {
 		for (int i = 0; s->entrypoint[i]; i++)
 			line(b, s->entrypoint_line, nm("entrypoint[%d]", i), "entrypoint", "%s",
@@ -368,8 +350,12 @@ static int emit_one(const struct compose *c, const struct compose_service *s,
 	else if (!s->entrypoint)
 		for (int i = 0; i < cmd->n; i++)
 			line(b, s->line, nm("CMD[%d] of image %s", i, im->name), "cmd", "%s", cmd->v[i]);
-	/* The image's ENV, a key the service sets taking its value in place,
-	 * then the service's other keys in its order (as Compose merges). */
+}
+
+/* The image's ENV, a key the service sets taking its value in place,
+ * then the service's other keys in its order (as Compose merges). */
+static void env_lines(struct pbuf *b, const struct compose_service *s, const struct image *im)
+{
 	for (int i = 0; i < im->env.n; i++) {
 		const char *kv = im->env.v[i];
 		size_t kl = strcspn(kv, "=");
@@ -387,6 +373,14 @@ static int emit_one(const struct compose *c, const struct compose_service *s,
 		if (e->value && !image_sets(im, e->key))
 			line(b, e->line, nm("environment.%s", e->key), "env", "%s=%s", e->key, e->value);
 	}
+}
+
+/* user and workdir: the service's, else the image's. */
+static void user_lines(struct pbuf *b, const struct compose_service *s, const struct image *im)
+{
+	const char *user = s->user ? s->user : im->user;
+	const char *workdir = s->working_dir ? s->working_dir : im->workdir;
+
 	if (user && *user)
 		line(b, s->user ? s->user_line : s->line,
 		     s->user ? "user" : nm("USER of image %s", im->name), "user", "%s", user);
@@ -402,39 +396,53 @@ static int emit_one(const struct compose *c, const struct compose_service *s,
 		     s->working_dir ? "working_dir" : nm("WORKDIR of image %s", im->name), "workdir",
 		     "%s", workdir);
 	}
-	line(b, s->line, "hostname", "hostname", "%s", s->hostname ? s->hostname : s->name);
-	for (int i = 0; i < s->nmounts; i++) {
-		const struct compose_mount *m = &s->mounts[i];
-		const char *mode = m->read_only ? ":ro" : "";
+}
 
-		if (m->type == COMPOSE_VOLUME) {
-			const struct compose_volume *v = find_volume(c, m->source);
+/* One of the service's volumes: a named volume at its device (or under
+ * --volume-root), or a bind mount of an appliance path. */
+static int mount_line(struct pbuf *b, const struct compose *c, const struct compose_service *s,
+		      int i, const struct emit_opts *o)
+{
+	const struct compose_mount *m = &s->mounts[i];
+	const char *mode = m->read_only ? ":ro" : "";
+	size_t dl = strlen(c->dir);
 
-			if (!v)
-				return fail(b, "%s:%d: %s: volume %s is not declared", c->path, m->line,
-					    s->name, m->source);
-			if (v->device) {
-				value(b, v->line, nm("volumes.%s.driver_opts.device", v->name), v->device);
-				line(b, m->line, nm("volumes[%d]", i), "volume", "%s %s:%s%s", v->name,
-				     v->device, m->target, mode);
-			} else if (o->volume_root) {
-				line(b, m->line, nm("volumes[%d]", i), "volume", "%s %s/%s:%s%s", v->name,
-				     o->volume_root, v->name, m->target, mode);
-			} else {
-				return fail(b, "%s:%d: %s: volume %s has no driver_opts device and no "
-					    "--volume-root was given", c->path, v->line, s->name, v->name);
-			}
+	if (m->type == COMPOSE_VOLUME) {
+		const struct compose_volume *v = find_volume(c, m->source);
+
+		if (!v)
+			return fail(b, m->line, "%s: volume %s is not declared", s->name, m->source);
+		if (v->device) {
+			value(b, v->line, nm("volumes.%s.driver_opts.device", v->name), v->device);
+			line(b, m->line, nm("volumes[%d]", i), "volume", "%s %s:%s%s", v->name,
+			     v->device, m->target, mode);
+		} else if (o->volume_root) {
+			line(b, m->line, nm("volumes[%d]", i), "volume", "%s %s/%s:%s%s", v->name,
+			     o->volume_root, v->name, m->target, mode);
 		} else {
-			size_t dl = strlen(c->dir);
-
-			if (!strncmp(m->source, c->dir, dl) && (m->source[dl] == '/' || !m->source[dl]))
-				return fail(b, "%s:%d: %s: a bind mount of the build host's %s cannot "
-					    "exist in the appliance: COPY it in the Dockerfile, or use a "
-					    "named volume", c->path, m->line, s->name, m->source);
-			line(b, m->line, nm("volumes[%d]", i), "volume", "%s:%s%s", m->source, m->target,
-			     mode);
+			return fail(b, v->line, "%s: volume %s has no driver_opts device and no "
+				    "--volume-root was given", s->name, v->name);
 		}
+		return 0;
 	}
+	if (!strncmp(m->source, c->dir, dl) && (m->source[dl] == '/' || !m->source[dl]))
+		return fail(b, m->line, "%s: a bind mount of the build host's %s cannot exist in "
+			    "the appliance: COPY it in the Dockerfile, or use a named volume",
+			    s->name, m->source);
+	line(b, m->line, nm("volumes[%d]", i), "volume", "%s:%s%s", m->source, m->target, mode);
+	return 0;
+}
+
+/* Volumes, secrets, the network address and the published ports. */
+static int attach_lines(struct pbuf *b, const struct compose *c, const struct compose_service *s,
+			const struct emit_opts *o)
+{
+	const char *net = s->nnetworks ? s->networks[0].name : "default";
+	char addr[64];
+
+	for (int i = 0; i < s->nmounts; i++)
+		if (mount_line(b, c, s, i, o) < 0)
+			return -1;
 	for (int i = 0; i < s->nsecrets; i++)
 		line(b, s->secrets[i].line, nm("secrets[%d]", i), "secret", "%s:%s/%s",
 		     s->secrets[i].target, o->secrets_at, s->secrets[i].source);
@@ -448,70 +456,72 @@ static int emit_one(const struct compose *c, const struct compose_service *s,
 		if (!p->published)
 			continue;
 		if (p->host_ip && strcmp(p->host_ip, "0.0.0.0"))
-			return fail(b, "%s:%d: %s: ports published on one address (%s) are not "
-				    "supported: hostd publishes on all of the VM's", c->path, p->line,
-				    s->name, p->host_ip);
+			return fail(b, p->line, "%s: ports published on one address (%s) are not "
+				    "supported: hostd publishes on all of the VM's", s->name, p->host_ip);
 		put(b, "publish %u:%u%s\n", p->published, p->target, p->udp ? "/udp" : "");
 	}
-	line(b, s->line, "restart", "restart", "%s", s->restart ? s->restart : "no");
-	for (int i = 0; i < s->ndepends_on; i++)
-		line(b, s->depends_on[i].line, nm("depends_on.%s", s->depends_on[i].service),
-		     "depends_on", "%s %s", s->depends_on[i].service,
-		     s->depends_on[i].condition == COMPOSE_HEALTHY ? "service_healthy" :
-		     s->depends_on[i].condition == COMPOSE_COMPLETED ?
-		     "service_completed_successfully" : "service_started");
-	{
-		const struct compose_health *h = &s->health;
-		enum health_kind kind = im->health;
-		char *const *test = im->health_test.v;
-		int ntest = im->health_test.n, mine = 0;
-		long long iv = im->health_interval_ms, to = im->health_timeout_ms,
-			  sp = im->health_start_ms;
-		int retries = im->health_retries;
+	return 0;
+}
 
-		if (h->kind == COMPOSE_HC_NONE)
-			kind = HEALTH_NONE;
-		else if (h->kind == COMPOSE_HC_CMD || h->kind == COMPOSE_HC_SHELL) {
-			kind = h->kind == COMPOSE_HC_CMD ? HEALTH_CMD : HEALTH_SHELL;
-			test = (char *const *)h->test;
-			mine = 1;
-			for (ntest = 0; h->test && h->test[ntest]; ntest++)
-				;
-		}
-		if (h->kind != COMPOSE_HC_UNSET && h->kind != COMPOSE_HC_NONE) {
-			if (h->interval_ms >= 0)
-				iv = h->interval_ms;
-			if (h->timeout_ms >= 0)
-				to = h->timeout_ms;
-			if (h->start_period_ms >= 0)
-				sp = h->start_period_ms;
-			if (h->retries >= 0)
-				retries = h->retries;
-		}
-		if (h->kind == COMPOSE_HC_INHERIT && kind != HEALTH_CMD && kind != HEALTH_SHELL)
-			return fail(b, "%s:%d: %s: healthcheck gives timings but no test, and image %s "
-				    "has no HEALTHCHECK", c->path, h->line, s->name, s->image);
-		if ((kind == HEALTH_CMD || kind == HEALTH_SHELL) && ntest) {
-			if (kind == HEALTH_CMD)
-				for (int i = 0; i < ntest; i++)
-					line(b, mine ? h->line : s->line, mine ?
-					     nm("healthcheck.test[%d]", i + 1) :
-					     nm("HEALTHCHECK CMD[%d] of image %s", i, im->name),
-					     "health_cmd", "%s", test[i]);
-			else
-				line(b, mine ? h->line : s->line, mine ? "healthcheck.test" :
-				     nm("HEALTHCHECK CMD-SHELL of image %s", im->name), "health_shell",
-				     "%s", test[0]);
-			if (iv > 0)
-				put(b, "health_interval %lld\n", iv);
-			if (to > 0)
-				put(b, "health_timeout %lld\n", to);
-			if (sp >= 0)
-				put(b, "health_start_period %lld\n", sp);
-			if (retries >= 0)
-				put(b, "health_retries %d\n", retries ? retries : 3);
-		}
+/* The health check: the service's test and timings over the image's. */
+static int health_lines(struct pbuf *b, const struct compose_service *s, const struct image *im)
+{
+	const struct compose_health *h = &s->health;
+	enum health_kind kind = im->health;
+	char *const *test = im->health_test.v;
+	int ntest = im->health_test.n, mine = 0;
+	long long iv = im->health_interval_ms, to = im->health_timeout_ms,
+		  sp = im->health_start_ms;
+	int retries = im->health_retries;
+
+	if (h->kind == COMPOSE_HC_NONE)
+		kind = HEALTH_NONE;
+	else if (h->kind == COMPOSE_HC_CMD || h->kind == COMPOSE_HC_SHELL) {
+		kind = h->kind == COMPOSE_HC_CMD ? HEALTH_CMD : HEALTH_SHELL;
+		test = (char *const *)h->test;
+		mine = 1;
+		for (ntest = 0; h->test && h->test[ntest]; ntest++)
+			;
 	}
+	if (h->kind != COMPOSE_HC_UNSET && h->kind != COMPOSE_HC_NONE) {
+		if (h->interval_ms >= 0)
+			iv = h->interval_ms;
+		if (h->timeout_ms >= 0)
+			to = h->timeout_ms;
+		if (h->start_period_ms >= 0)
+			sp = h->start_period_ms;
+		if (h->retries >= 0)
+			retries = h->retries;
+	}
+	if (h->kind == COMPOSE_HC_INHERIT && kind != HEALTH_CMD && kind != HEALTH_SHELL)
+		return fail(b, h->line, "%s: healthcheck gives timings but no test, and image %s "
+			    "has no HEALTHCHECK", s->name, s->image);
+	if ((kind != HEALTH_CMD && kind != HEALTH_SHELL) || !ntest)
+		return 0;
+	if (kind == HEALTH_CMD)
+		for (int i = 0; i < ntest; i++)
+			line(b, mine ? h->line : s->line, mine ? nm("healthcheck.test[%d]", i + 1) :
+			     nm("HEALTHCHECK CMD[%d] of image %s", i, im->name), "health_cmd", "%s",
+			     test[i]);
+	else
+		line(b, mine ? h->line : s->line, mine ? "healthcheck.test" :
+		     nm("HEALTHCHECK CMD-SHELL of image %s", im->name), "health_shell", "%s", test[0]);
+	if (iv > 0)
+		put(b, "health_interval %lld\n", iv);
+	if (to > 0)
+		put(b, "health_timeout %lld\n", to);
+	if (sp >= 0)
+		put(b, "health_start_period %lld\n", sp);
+	if (retries >= 0)
+		put(b, "health_retries %d\n", retries ? retries : 3);
+	return 0;
+}
+
+/* Stopping, limits and privileges. */
+static void limit_lines(struct pbuf *b, const struct compose_service *s, const struct image *im)
+{
+	const char *stop = s->stop_signal ? s->stop_signal : im->stop_signal;
+
 	if (stop && *stop)
 		line(b, s->line, s->stop_signal ? "stop_signal" : nm("STOPSIGNAL of image %s", im->name),
 		     "stop_signal", "%s", stop);
@@ -529,8 +539,42 @@ static int emit_one(const struct compose *c, const struct compose_service *s,
 		line(b, s->line, nm("cap_drop[%d]", i), "cap_drop", "%s", s->cap_drop[i]);
 	if (s->userns_host)
 		put(b, "userns host\n");
+}
+
+/* The plan of service s, in the plan's order of keys. Every value
+ * through line() (or value()), so that each one the plan cannot carry is
+ * refused with where it came from: the compose key and its line, or the
+ * image's field. A refusal is kept in b and the rest writes nothing. */
+static int emit_one(const struct compose *c, const struct compose_service *s,
+		    const struct image *im, const struct emit_opts *o, struct pbuf *b)
+{
+	if (refusals(b, s) < 0)
+		return -1;
+	put(b, "version %d\n", PLAN_VERSION);
+	line(b, s->line, "the compose file's name", "#", "%s, service %s: written by hostd-build",
+	     c->path, s->name);
+	line(b, s->line, "the service's name", "service", "%s", s->name);
+	line(b, s->line, "image", "image", "%s", s->image);
+	for (int i = 0; i < im->layer_keys.n; i++)
+		put(b, "layer %s/%s.erofs\n", o->layers_at, im->layer_keys.v[i]);
+	exec_lines(b, s, im);
+	env_lines(b, s, im);
+	user_lines(b, s, im);
+	line(b, s->line, "hostname", "hostname", "%s", s->hostname ? s->hostname : s->name);
+	if (attach_lines(b, c, s, o) < 0)
+		return -1;
+	line(b, s->line, "restart", "restart", "%s", s->restart ? s->restart : "no");
+	for (int i = 0; i < s->ndepends_on; i++)
+		line(b, s->depends_on[i].line, nm("depends_on.%s", s->depends_on[i].service),
+		     "depends_on", "%s %s", s->depends_on[i].service,
+		     s->depends_on[i].condition == COMPOSE_HEALTHY ? "service_healthy" :
+		     s->depends_on[i].condition == COMPOSE_COMPLETED ?
+		     "service_completed_successfully" : "service_started");
+	if (health_lines(b, s, im) < 0)
+		return -1;
+	limit_lines(b, s, im);
 	if (b->overflow)
-		return fail(b, "%s:%d: %s: the plan is too large", c->path, s->line, s->name);
+		return fail(b, s->line, "%s: the plan is too large", s->name);
 	return b->failed ? -1 : 0;
 }
 
@@ -551,7 +595,7 @@ int emit_plan(const struct compose *c, const struct compose_service *s, const st
 	      size_t errlen)
 {
 	struct pbuf b = {
-		.text = text, .size = size, .c = c, .s = s, .err = err, .errlen = errlen,
+		.text = text, .size = size, .c = c, .s = s, .ec = {.buf = err, .len = errlen},
 	};
 	char layers_at[PATH_MAX], secrets_at[PATH_MAX], volume_root[PATH_MAX];
 	struct emit_opts oc = *o;
@@ -559,148 +603,10 @@ int emit_plan(const struct compose *c, const struct compose_service *s, const st
 	oc.layers_at = clean_dir(o->layers_at, layers_at, sizeof(layers_at));
 	oc.secrets_at = clean_dir(o->secrets_at, secrets_at, sizeof(secrets_at));
 	oc.volume_root = clean_dir(o->volume_root, volume_root, sizeof(volume_root));
+	b.ec.file = shown(b.file, sizeof(b.file), c->path);
 	text[0] = '\0';
 	if (emit_one(c, s, im, &oc, &b) < 0)
 		return -1;
 	*len = b.n;
 	return 0;
-}
-
-#define PLAN_TEXT 65536
-
-/* snprintf for paths: -1, and a message, when the path does not fit. */
-static int pathn(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int pathn(char *out, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out, len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len) {
-		fprintf(stderr, "hostd-build: a path is too long (%.60s...)\n", out);
-		return -1;
-	}
-	return 0;
-}
-
-int emit_plans(const struct compose *c, struct image *images, int nimages,
-	       const struct emit_opts *opts)
-{
-	static struct plan plans[64];
-	static char buf[1 << 20];
-	const struct plan *ptrs[64];
-	const struct emit_opts o = *opts;
-	char dir[PATH_MAX], sdir[PATH_MAX], path[PATH_MAX], err[1024];
-	char *texts = NULL, **secrets = NULL;
-	size_t lens[64];
-	ssize_t *slens = NULL;
-	int order[64], rc = -1;
-	DIR *d;
-	struct dirent *de;
-
-	if (c->nservices > 64) {
-		fprintf(stderr, "hostd-build: %s: more than 64 services\n", c->path);
-		return -1;
-	}
-	if (pathn(dir, sizeof(dir), "%s/plans", o.out_dir) < 0 ||
-	    pathn(sdir, sizeof(sdir), "%s/secrets", o.out_dir) < 0)
-		return -1;
-	texts = malloc((size_t)(c->nservices ? c->nservices : 1) * PLAN_TEXT);
-	secrets = calloc((size_t)c->nsecrets + 1, sizeof(*secrets));
-	slens = calloc((size_t)c->nsecrets + 1, sizeof(*slens));
-	if (!texts || !secrets || !slens) {
-		fprintf(stderr, "hostd-build: out of memory\n");
-		goto out;
-	}
-	/* Every plan first, in memory: written, read back with hostd's parser,
-	 * ordered. A refusal here leaves the last build's files as they were. */
-	for (int i = 0; i < c->nservices; i++) {
-		const struct compose_service *s = &c->services[i];
-		const struct image *im = find_image(images, nimages, s->image);
-		char *text = texts + (size_t)i * PLAN_TEXT;
-
-		if (!im) {
-			fprintf(stderr, "hostd-build: %s:%d: %s: image %s is not built by this stack "
-				"(no build: for it) and cannot be pulled: there is no registry\n",
-				c->path, s->line, s->name, s->image);
-			goto out;
-		}
-		if (emit_plan(c, s, im, &o, text, PLAN_TEXT, &lens[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "hostd-build: %s\n", err);
-			goto out;
-		}
-		if (pathn(path, sizeof(path), "%s/%s.plan", dir, s->name) < 0)
-			goto out;
-		if (plan_parse(&plans[i], text, lens[i], path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "hostd-build: %s: the plan written for it does not parse: %s\n",
-				s->name, err);
-			goto out;
-		}
-		ptrs[i] = &plans[i];
-	}
-	if (order_services(ptrs, c->nservices, order, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hostd-build: %s: %s\n", c->path, err);
-		goto out;
-	}
-	/* The secrets too: read before anything is removed. */
-	for (int i = 0; i < c->nsecrets; i++) {
-		const struct compose_secret *sec = &c->secrets[i];
-
-		if ((slens[i] = read_file(sec->file, buf, sizeof(buf))) < 0) {
-			fprintf(stderr, "hostd-build: %s:%d: secret %s: read %s: %s\n", c->path,
-				sec->line, sec->name, sec->file, strerror(errno));
-			goto out;
-		}
-		if (!(secrets[i] = malloc((size_t)slens[i] + 1))) {
-			fprintf(stderr, "hostd-build: out of memory\n");
-			goto out;
-		}
-		memcpy(secrets[i], buf, (size_t)slens[i]);
-	}
-	if (mkdir_p(dir, 0755) < 0 || mkdir_p(sdir, 0700) < 0 || chmod(sdir, 0700) < 0) {
-		fprintf(stderr, "hostd-build: mkdir %s: %s\n", dir, strerror(errno));
-		goto out;
-	}
-	/* Plans of services that are gone, and old secrets, go first. */
-	for (int pass = 0; pass < 2; pass++) {
-		const char *dd = pass ? sdir : dir;
-
-		if (!(d = opendir(dd)))
-			continue;
-		while ((de = readdir(d)))
-			if (de->d_name[0] != '.') {
-				if (pathn(path, sizeof(path), "%s/%s", dd, de->d_name) == 0 &&
-				    unlink(path) < 0)
-					fprintf(stderr, "hostd-build: remove %s: %s\n", path,
-						strerror(errno));
-			}
-		closedir(d);
-	}
-	/* Copied for the appliance: 0400, root's. */
-	for (int i = 0; i < c->nsecrets; i++) {
-		if (pathn(path, sizeof(path), "%s/%s", sdir, c->secrets[i].name) < 0)
-			goto out;
-		if (write_file(path, secrets[i], (size_t)slens[i], 0400) < 0) {
-			fprintf(stderr, "hostd-build: write %s: %s\n", path, strerror(errno));
-			goto out;
-		}
-	}
-	for (int i = 0; i < c->nservices; i++) {
-		if (pathn(path, sizeof(path), "%s/%s.plan", dir, c->services[i].name) < 0)
-			goto out;
-		if (write_file(path, texts + (size_t)i * PLAN_TEXT, lens[i], 0644) < 0) {
-			fprintf(stderr, "hostd-build: write %s: %s\n", path, strerror(errno));
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	for (int i = 0; secrets && i < c->nsecrets; i++)
-		free(secrets[i]);
-	free(secrets);
-	free(slens);
-	free(texts);
-	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "build/build.h"
+#include "build/emit.h"
 #include "build/compose/compose.h"
 #include "build/compose/envfile.h"
 #include "common/plan.h"

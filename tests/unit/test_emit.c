@@ -67,8 +67,10 @@ static char *none[] = { NULL };
 static struct image image(void)
 {
 	struct image im = {
-		.name = "web:1.0", .layer_keys = { lk, 1, 2 }, .cmd = { im_cmd, 3, 4 },
-		.env = { im_env, 2, 3 }, .entrypoint = { none, 0, 1 }, .health_test = { none, 0, 1 },
+		.name = "web:1.0", .layer_keys = { .v = lk, .n = 1, .cap = 2 },
+		.cmd = { .v = im_cmd, .n = 3, .cap = 4 }, .env = { .v = im_env, .n = 2, .cap = 3 },
+		.entrypoint = { .v = none, .n = 0, .cap = 1 },
+		.health_test = { .v = none, .n = 0, .cap = 1 },
 		.health = HEALTH_UNSET, .health_retries = -1, .health_start_ms = -1,
 	};
 

@@ -32,122 +32,157 @@ static const struct image *find_image(const struct image *images, int n, const c
 	return NULL;
 }
 
-int emit_plans(const struct compose *c, struct image *images, int nimages,
-	       const struct emit_opts *opts)
+/* What a build writes, all of it in memory first. */
+struct staged {
+	char dir[PATH_MAX], sdir[PATH_MAX];	/* OUT/plans, OUT/secrets */
+	char *texts;				/* PLAN_TEXT bytes a service */
+	size_t lens[64];
+	char **secrets;				/* each secret's bytes */
+	ssize_t *slens;
+};
+
+/* Every plan, in memory: rendered, read back with hostd's parser, and
+ * ordered with hostd's ordering. */
+static int render_plans(const struct compose *c, struct image *images, int nimages,
+			const struct emit_opts *o, struct staged *st)
 {
 	static struct plan plans[64];
-	static char buf[1 << 20];
 	const struct plan *ptrs[64];
-	const struct emit_opts o = *opts;
-	char dir[PATH_MAX], sdir[PATH_MAX], path[PATH_MAX], err[1024];
-	char *texts = NULL, **secrets = NULL;
-	size_t lens[64];
-	ssize_t *slens = NULL;
-	int order[64], rc = -1;
-	DIR *d;
-	struct dirent *de;
+	char path[PATH_MAX], err[1024];
+	int order[64];
 
-	if (c->nservices > 64) {
-		fprintf(stderr, "hostd-build: %s: more than 64 services\n", c->path);
-		return -1;
-	}
-	if (pathf(dir, sizeof(dir), "%s/plans", o.out_dir) < 0 ||
-	    pathf(sdir, sizeof(sdir), "%s/secrets", o.out_dir) < 0)
-		return -1;
-	texts = malloc((size_t)(c->nservices ? c->nservices : 1) * PLAN_TEXT);
-	secrets = calloc((size_t)c->nsecrets + 1, sizeof(*secrets));
-	slens = calloc((size_t)c->nsecrets + 1, sizeof(*slens));
-	if (!texts || !secrets || !slens) {
-		fprintf(stderr, "hostd-build: out of memory\n");
-		goto out;
-	}
-	/* Every plan first, in memory: written, read back with hostd's parser,
-	 * ordered. A refusal here leaves the last build's files as they were. */
 	for (int i = 0; i < c->nservices; i++) {
 		const struct compose_service *s = &c->services[i];
 		const struct image *im = find_image(images, nimages, s->image);
-		char *text = texts + (size_t)i * PLAN_TEXT;
+		char *text = st->texts + (size_t)i * PLAN_TEXT;
 
 		if (!im) {
 			fprintf(stderr, "hostd-build: %s:%d: %s: image %s is not built by this stack "
 				"(no build: for it) and cannot be pulled: there is no registry\n",
 				c->path, s->line, s->name, s->image);
-			goto out;
+			return -1;
 		}
-		if (emit_plan(c, s, im, &o, text, PLAN_TEXT, &lens[i], err, sizeof(err)) < 0) {
+		if (emit_plan(c, s, im, o, text, PLAN_TEXT, &st->lens[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "hostd-build: %s\n", err);
-			goto out;
+			return -1;
 		}
-		if (pathf(path, sizeof(path), "%s/%s.plan", dir, s->name) < 0)
-			goto out;
-		if (plan_parse(&plans[i], text, lens[i], path, err, sizeof(err)) < 0) {
+		if (pathf(path, sizeof(path), "%s/%s.plan", st->dir, s->name) < 0)
+			return -1;
+		if (plan_parse(&plans[i], text, st->lens[i], path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "hostd-build: %s: the plan written for it does not parse: %s\n",
 				s->name, err);
-			goto out;
+			return -1;
 		}
 		ptrs[i] = &plans[i];
 	}
 	if (order_services(ptrs, c->nservices, order, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hostd-build: %s: %s\n", c->path, err);
-		goto out;
+		return -1;
 	}
-	/* The secrets too: read before anything is removed. */
+	return 0;
+}
+
+/* The secrets too: read before anything is removed. */
+static int read_secrets(const struct compose *c, struct staged *st)
+{
+	static char buf[1 << 20];
+
 	for (int i = 0; i < c->nsecrets; i++) {
 		const struct compose_secret *sec = &c->secrets[i];
 
-		if ((slens[i] = read_file(sec->file, buf, sizeof(buf))) < 0) {
+		if ((st->slens[i] = read_file(sec->file, buf, sizeof(buf))) < 0) {
 			fprintf(stderr, "hostd-build: %s:%d: secret %s: read %s: %s\n", c->path,
 				sec->line, sec->name, sec->file, strerror(errno));
-			goto out;
+			return -1;
 		}
-		if (!(secrets[i] = malloc((size_t)slens[i] + 1))) {
+		if (!(st->secrets[i] = malloc((size_t)st->slens[i] + 1))) {
 			fprintf(stderr, "hostd-build: out of memory\n");
-			goto out;
+			return -1;
 		}
-		memcpy(secrets[i], buf, (size_t)slens[i]);
+		memcpy(st->secrets[i], buf, (size_t)st->slens[i]);
 	}
-	if (mkdir_p(dir, 0755) < 0 || mkdir_p(sdir, 0700) < 0 || chmod(sdir, 0700) < 0) {
-		fprintf(stderr, "hostd-build: mkdir %s: %s\n", dir, strerror(errno));
-		goto out;
-	}
-	/* Plans of services that are gone, and old secrets, go first. */
-	for (int pass = 0; pass < 2; pass++) {
-		const char *dd = pass ? sdir : dir;
+	return 0;
+}
 
-		if (!(d = opendir(dd)))
-			continue;
-		while ((de = readdir(d)))
-			if (de->d_name[0] != '.') {
-				if (pathf(path, sizeof(path), "%s/%s", dd, de->d_name) == 0 &&
-				    unlink(path) < 0)
-					fprintf(stderr, "hostd-build: remove %s: %s\n", path,
-						strerror(errno));
-			}
-		closedir(d);
+/* Plans of services that are gone, and old secrets, go first. */
+static void clear_dir(const char *dd)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (!(d = opendir(dd)))
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			if (pathf(path, sizeof(path), "%s/%s", dd, de->d_name) == 0 &&
+			    unlink(path) < 0)
+				fprintf(stderr, "hostd-build: remove %s: %s\n", path, strerror(errno));
+		}
+	closedir(d);
+}
+
+/* The secrets (copied for the appliance: 0400, root's), then the plans. */
+static int write_staged(const struct compose *c, const struct staged *st)
+{
+	char path[PATH_MAX];
+
+	if (mkdir_p(st->dir, 0755) < 0 || mkdir_p(st->sdir, 0700) < 0 || chmod(st->sdir, 0700) < 0) {
+		fprintf(stderr, "hostd-build: mkdir %s: %s\n", st->dir, strerror(errno));
+		return -1;
 	}
-	/* Copied for the appliance: 0400, root's. */
+	clear_dir(st->dir);
+	clear_dir(st->sdir);
 	for (int i = 0; i < c->nsecrets; i++) {
-		if (pathf(path, sizeof(path), "%s/%s", sdir, c->secrets[i].name) < 0)
-			goto out;
-		if (write_file(path, secrets[i], (size_t)slens[i], 0400) < 0) {
+		if (pathf(path, sizeof(path), "%s/%s", st->sdir, c->secrets[i].name) < 0)
+			return -1;
+		if (write_file(path, st->secrets[i], (size_t)st->slens[i], 0400) < 0) {
 			fprintf(stderr, "hostd-build: write %s: %s\n", path, strerror(errno));
-			goto out;
+			return -1;
 		}
 	}
 	for (int i = 0; i < c->nservices; i++) {
-		if (pathf(path, sizeof(path), "%s/%s.plan", dir, c->services[i].name) < 0)
-			goto out;
-		if (write_file(path, texts + (size_t)i * PLAN_TEXT, lens[i], 0644) < 0) {
+		if (pathf(path, sizeof(path), "%s/%s.plan", st->dir, c->services[i].name) < 0)
+			return -1;
+		if (write_file(path, st->texts + (size_t)i * PLAN_TEXT, st->lens[i], 0644) < 0) {
 			fprintf(stderr, "hostd-build: write %s: %s\n", path, strerror(errno));
-			goto out;
+			return -1;
 		}
 	}
-	rc = 0;
+	return 0;
+}
+
+int emit_plans(const struct compose *c, struct image *images, int nimages,
+	       const struct emit_opts *opts)
+{
+	static struct staged st;
+	int rc = -1;
+
+	if (c->nservices > 64) {
+		fprintf(stderr, "hostd-build: %s: more than 64 services\n", c->path);
+		return -1;
+	}
+	memset(&st, 0, sizeof(st));
+	if (pathf(st.dir, sizeof(st.dir), "%s/plans", opts->out_dir) < 0 ||
+	    pathf(st.sdir, sizeof(st.sdir), "%s/secrets", opts->out_dir) < 0)
+		return -1;
+	st.texts = malloc((size_t)(c->nservices ? c->nservices : 1) * PLAN_TEXT);
+	st.secrets = calloc((size_t)c->nsecrets + 1, sizeof(*st.secrets));
+	st.slens = calloc((size_t)c->nsecrets + 1, sizeof(*st.slens));
+	if (!st.texts || !st.secrets || !st.slens) {
+		fprintf(stderr, "hostd-build: out of memory\n");
+		goto out;
+	}
+	/* A refusal before write_staged leaves the last build's files as
+	 * they were. */
+	if (render_plans(c, images, nimages, opts, &st) == 0 && read_secrets(c, &st) == 0 &&
+	    write_staged(c, &st) == 0)
+		rc = 0;
 out:
-	for (int i = 0; secrets && i < c->nsecrets; i++)
-		free(secrets[i]);
-	free(secrets);
-	free(slens);
-	free(texts);
+	for (int i = 0; st.secrets && i < c->nsecrets; i++)
+		free(st.secrets[i]);
+	free(st.secrets);
+	free(st.slens);
+	free(st.texts);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include "build/build_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,26 +35,37 @@ static void str_list(FILE *f, const struct strv *v)
 	fputc(']', f);
 }
 
+/* The config's plain fields, in docker image inspect's order: a list
+ * (struct strv) or a string (char *) of struct image. */
+static const struct field {
+	const char *key;
+	int list;
+	size_t off;
+} fields[] = {
+	{"Env", 1, offsetof(struct image, env)},
+	{"Entrypoint", 1, offsetof(struct image, entrypoint)},
+	{"Cmd", 1, offsetof(struct image, cmd)},
+	{"User", 0, offsetof(struct image, user)},
+	{"WorkingDir", 0, offsetof(struct image, workdir)},
+	{"StopSignal", 0, offsetof(struct image, stop_signal)},
+	{"ExposedPorts", 1, offsetof(struct image, exposed)},
+	{"Labels", 1, offsetof(struct image, labels)},
+};
+
 static void image_json(FILE *f, const struct image *im)
 {
 	fprintf(f, "{\"Name\": ");
 	jstr(f, im->name);
-	fprintf(f, ", \"Config\": {\"Env\": ");
-	str_list(f, &im->env);
-	fprintf(f, ", \"Entrypoint\": ");
-	str_list(f, &im->entrypoint);
-	fprintf(f, ", \"Cmd\": ");
-	str_list(f, &im->cmd);
-	fprintf(f, ", \"User\": ");
-	jstr(f, im->user);
-	fprintf(f, ", \"WorkingDir\": ");
-	jstr(f, im->workdir);
-	fprintf(f, ", \"StopSignal\": ");
-	jstr(f, im->stop_signal);
-	fprintf(f, ", \"ExposedPorts\": ");
-	str_list(f, &im->exposed);
-	fprintf(f, ", \"Labels\": ");
-	str_list(f, &im->labels);
+	fprintf(f, ", \"Config\": ");
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *at = (const char *)im + fields[i].off;
+
+		fprintf(f, "%s\"%s\": ", i ? ", " : "{", fields[i].key);
+		if (fields[i].list)
+			str_list(f, (const struct strv *)at);
+		else
+			jstr(f, *(char *const *)at);
+	}
 	fprintf(f, ", \"Healthcheck\": {\"Kind\": \"%s\", \"Test\": ",
 		im->health == HEALTH_CMD ? "CMD" : im->health == HEALTH_SHELL ? "CMD-SHELL" :
 		im->health == HEALTH_NONE ? "NONE" : "");

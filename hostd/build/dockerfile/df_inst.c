@@ -67,14 +67,16 @@ out:
 }
 
 /* parseMaybeJSON (RUN CMD ENTRYPOINT SHELL, HEALTHCHECK's command): a JSON
- * string array, else the whole text as one shell command line. */
+ * string array, else the whole text as one shell command line. With list
+ * (parseMaybeJSONToList: COPY ADD VOLUME), else words split at white
+ * space (so a shell-form path cannot hold a space). */
 static int maybe_json(struct df_ctx *c, const char *what, const char *s, size_t n,
-		      struct strv *out, int *json)
+		      struct strv *out, int *json, int list)
 {
 	int r;
 
 	*json = 0;
-	if (!n)
+	if (!n && !list)
 		return 0;
 	r = df_json_array(s, n, out);
 	if (r == 1) {
@@ -85,26 +87,7 @@ static int maybe_json(struct df_ctx *c, const char *what, const char *s, size_t 
 		return df_fail(c, "%s: when using JSON array syntax, arrays must be comprised of strings only", what);
 	if (r == -3)
 		return df_fail(c, "%s: a JSON string may not contain \\u0000", what);
-	if (r == -2 || strv_addn(out, s, n) < 0)
-		return df_oom(c);
-	return 0;
-}
-
-/* parseMaybeJSONToList (COPY ADD VOLUME): a JSON string array, else words
- * split at white space (so a shell-form path cannot hold a space). */
-static int maybe_json_list(struct df_ctx *c, const char *what, const char *s, size_t n,
-			   struct strv *out, int *json)
-{
-	int r = df_json_array(s, n, out);
-
-	*json = r == 1;
-	if (r == 1)
-		return 0;
-	if (r == -1)
-		return df_fail(c, "%s: when using JSON array syntax, arrays must be comprised of strings only", what);
-	if (r == -3)
-		return df_fail(c, "%s: a JSON string may not contain \\u0000", what);
-	if (r == -2 || df_split_ws(s, n, out) < 0)
+	if (r == -2 || (list ? df_split_ws(s, n, out) : strv_addn(out, s, n)) < 0)
 		return df_oom(c);
 	return 0;
 }
@@ -114,7 +97,7 @@ static int maybe_json_list(struct df_ctx *c, const char *what, const char *s, si
 /* COPY ADD VOLUME */
 static int line_list(struct df_ctx *c, struct df_line *l, struct df_inst *in)
 {
-	return maybe_json_list(c, df_kind_name(in->kind), l->args, l->argsn, &l->words, &l->json);
+	return maybe_json(c, df_kind_name(in->kind), l->args, l->argsn, &l->words, &l->json, 1);
 }
 
 /* ARG */
@@ -129,7 +112,7 @@ static int line_words(struct df_ctx *c, struct df_line *l, struct df_inst *in)
 /* CMD ENTRYPOINT RUN SHELL */
 static int line_json(struct df_ctx *c, struct df_line *l, struct df_inst *in)
 {
-	return maybe_json(c, df_kind_name(in->kind), l->args, l->argsn, &l->words, &l->json);
+	return maybe_json(c, df_kind_name(in->kind), l->args, l->argsn, &l->words, &l->json, 0);
 }
 
 /* ENV LABEL */
@@ -161,7 +144,7 @@ static int line_health(struct df_ctx *c, struct df_line *l, struct df_inst *in)
 	if (strv_addn(&l->words, l->args, sep) < 0)
 		return df_oom(c);
 	return maybe_json(c, df_kind_name(in->kind), l->args + next, l->argsn - next,
-			  &l->words, &l->json);
+			  &l->words, &l->json, 0);
 }
 
 /* MAINTAINER STOPSIGNAL USER WORKDIR: the rest of the line. */

@@ -10,6 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The escape character at s[*pos] and what it escapes, both kept (the
+ * word is expanded later); one at the very end is dropped. */
+static int put_escape(struct str *w, const char *s, size_t n, size_t *pos)
+{
+	if (*pos + 1 == n) {
+		++*pos;
+		return 0;
+	}
+	if (str_putc(w, s[*pos]) < 0 || str_putc(w, s[*pos + 1]) < 0)
+		return -1;
+	*pos += 2;
+	return 0;
+}
+
 /* parseWords (ENV, LABEL, ARG): words split at unquoted white space; quotes
  * and escapes stay in the words (they go when the word is expanded). An
  * escape character at the very end is dropped. */
@@ -55,31 +69,16 @@ int df_parse_words(const char *s, size_t n, char esc, struct strv *out)
 				blank_ok = 1;
 				ph = QUOTE;
 			}
-			if (ch == esc) {
-				if (pos + 1 == n) {
-					pos++;
-					continue;
-				}
-				if (str_putc(&w, ch) < 0)
-					goto out;
-				ch = s[++pos];
-			}
-			if (str_putc(&w, ch) < 0)
-				goto out;
-			pos++;
-			continue;
-		}
-		if (ch == q)
+		} else if (ch == q) {
 			ph = WORD;
-		if (ch == esc && q != '\'') {
-			if (pos + 1 == n) {
+		}
+		/* Escapes count outside quotes and inside "..." only. */
+		if (ch == esc && (ph == WORD || q != '\'')) {
+			if (pos + 1 == n)
 				ph = WORD;
-				pos++;
-				continue;
-			}
-			if (str_putc(&w, ch) < 0)
+			if (put_escape(&w, s, n, &pos) < 0)
 				goto out;
-			ch = s[++pos];
+			continue;
 		}
 		if (str_putc(&w, ch) < 0)
 			goto out;

@@ -270,9 +270,13 @@ static int words_split(struct words *W, const char *p, size_t n)
 				return -1;
 			i += sp;
 		} else {
-			if (words_raw(W, p + i, 1) < 0)
+			size_t run = 1;	/* up to the next white space, at once */
+
+			while (i + run < n && !df_uspace(p + i + run, n - i - run))
+				run++;
+			if (words_raw(W, p + i, run) < 0)
 				return -1;
-			i++;
+			i += run;
 		}
 	}
 	return 0;

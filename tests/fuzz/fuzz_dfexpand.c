@@ -1,4 +1,4 @@
-/* df_expand, df_expand_words and df_port (hostd/dockerfile.c) on one
+/* df_expand, df_expand_words and df_port (hostd/build/dockerfile/) on one
  * word, the way the builder calls them, with a few variables set. The
  * first byte picks the escape character (odd: a backquote). */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* df_parse (hostd/dockerfile.c) on a Dockerfile, then what the builder
+/* df_parse (hostd/build/dockerfile/) on a Dockerfile, then what the builder
  * does with it: every word of an instruction Docker substitutes in
  * through df_expand (EXPOSE through df_expand_words and df_port), with
  * the file's escape character and a few variables set. */

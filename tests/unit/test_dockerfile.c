@@ -44,7 +44,8 @@ static int args_are(const struct df_inst *in, const char *const *want)
 #define ARGS(in, ...) args_are((in), (const char *const[]){__VA_ARGS__, NULL})
 
 static const char *const vars[] = {
-	"HOME=/root", "EMPTY=", "FOO=foobarbaz", "SP=a b", "X=x", NULL,
+	"HOME=/root", "EMPTY=", "FOO=foobarbaz", "SP=a b", "X=x",
+	"U=\xc3\xa9-\xe2\x82\xac\nz", NULL,
 };
 
 static const char *lookup(void *ctx, const char *name, size_t len)
@@ -686,6 +687,46 @@ static void test_expand(void)
 	}
 }
 
+static const char *long_lookup(void *ctx, const char *name, size_t len)
+{
+	(void)name, (void)len;
+	return ctx;
+}
+
+/* The patterns of # % / (df_glob.c): * and ? take a character (UTF-8),
+ * not a newline; a part that ends inside a character sees it cut there. */
+static void test_expand_patterns(void)
+{
+	static char big[3001];
+	char *o;
+
+	CHECK(expands("${U#?}", "\xa9-\xe2\x82\xac\nz") && expands("${U##?}", "-\xe2\x82\xac\nz") &&
+	      expands("${U#??}", "\xe2\x82\xac\nz") && expands("${U%?}", "\xc3\xa9-\xe2\x82\xac\n") &&
+	      expands("${U%%?*}", "\xc3\xa9-\xe2\x82\xac\n") && expands("${U%?z}", "\xc3\xa9-\xe2\x82\xac\nz") &&
+	      expands("${U#*}", "\xc3\xa9-\xe2\x82\xac\nz") && expands("${U##*}", "\nz") &&
+	      expands("${U%%*}", "\xc3\xa9-\xe2\x82\xac\n"));
+	CHECK(expands("${U/?/X}", "X-\xe2\x82\xac\nz") && expands("${U//?/X}", "XXX\nX") &&
+	      expands("${U//*/X}", "X\nX") && expands("${U//-*/X}", "\xc3\xa9X\nz") &&
+	      expands("${U//\\*/X}", "\xc3\xa9-\xe2\x82\xac\nz") && expands("${U/*-/}", "\xe2\x82\xac\nz"));
+	CHECK(expands("${FOO//o/}", "fbarbaz") && expands("${FOO//*a/_}", "_z") &&
+	      expands("${FOO//b?/}", "foorz") && expands("${FOO//x*/y}", "foobarbaz") &&
+	      expands("${FOO//\\?/y}", "foobarbaz") && expands("${EMPTY//?/y}", "") &&
+	      expands("${NOPE//*/y}", "y"));
+	/* A long value, no match: one pass a start, not one a part (this
+	 * took seconds). */
+	for (int i = 0; i < 3000; i++)
+		big[i] = "abc/"[i % 4];
+	CHECK(df_expand("${V//b*z/x}", '\\', long_lookup, big, &o, err, sizeof(err)) == 0 &&
+	      !strcmp(o, big));
+	free(o);
+	CHECK(df_expand("${V%%/*}", '\\', long_lookup, big, &o, err, sizeof(err)) == 0 &&
+	      !strcmp(o, "abc"));
+	free(o);
+	CHECK(df_expand("${V##*/}", '\\', long_lookup, big, &o, err, sizeof(err)) == 0 &&
+	      !strcmp(o, ""));
+	free(o);
+}
+
 static int words_are(const char *word, const char *const *want)
 {
 	char **w;
@@ -762,6 +803,7 @@ void test_dockerfile(void)
 	test_healthcheck();
 	test_misc_instructions();
 	test_expand();
+	test_expand_patterns();
 	test_expand_words();
 	test_port();
 }

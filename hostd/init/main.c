@@ -8,6 +8,7 @@
 #include "init/boot.h"
 #include "runtime/container.h"
 #include "ctl/ctl.h"
+#include "init/host.h"
 #include "supervise/supervise.h"
 
 static int usage(FILE *to)
@@ -32,7 +33,7 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "ctl"))
 		return ctl_client_main(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "daemon"))
-		return supervise_main(argc, argv);
+		return host_main(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return container_run_main(argc, argv);
 	if (argc == 2 && !strcmp(argv[1], "--version")) {

@@ -30,78 +30,30 @@ static struct watch listener = {.fd = -1};
 static struct conn conns[MAX_CONNS];
 static char reply[CTL_REPLY_MAX];
 
-/* ---- the verbs -------------------------------------------------------------- */
-
-static size_t list_ps(const struct ctl_req *r, char *out, size_t len)
-{
-	return report_ps(out, len, r->all);
-}
-
-static size_t list_images(const struct ctl_req *r, char *out, size_t len)
-{
-	(void)r;
-	return report_images(out, len);
-}
-
-static size_t list_networks(const struct ctl_req *r, char *out, size_t len)
-{
-	(void)r;
-	return report_networks(out, len);
-}
-
-static size_t list_volumes(const struct ctl_req *r, char *out, size_t len)
-{
-	(void)r;
-	return report_volumes(out, len);
-}
-
-static size_t list_stats(const struct ctl_req *r, char *out, size_t len)
-{
-	(void)r;
-	return report_stats(out, len);
-}
-
-static int act_kill(const struct ctl_req *r, char *err, size_t errlen)
-{
-	return supervise_kill(r->name, r->sig, err, errlen);
-}
-
-static int act_restart(const struct ctl_req *r, char *err, size_t errlen)
-{
-	return supervise_restart(r->name, err, errlen);
-}
-
-static int act_stop(const struct ctl_req *r, char *err, size_t errlen)
-{
-	return supervise_stop(r->name, err, errlen);
-}
-
-static int act_start(const struct ctl_req *r, char *err, size_t errlen)
-{
-	return supervise_start(r->name, err, errlen);
-}
-
-/* What each verb does, by the kind of reply it gives (one of the three). */
+/* What each verb does, by the kind of reply it gives (one field set). */
 static const struct verb {
-	/* A list: "0", then the list. */
-	size_t (*list)(const struct ctl_req *r, char *out, size_t len);
+	/* A list: "0", then the list (list_all: ps, with -a or not). */
+	size_t (*list)(char *out, size_t len);
+	size_t (*list_all)(char *out, size_t len, int all);
 	/* One thing shown: "0", then it; or "1" and why not. */
 	int (*show)(const char *name, char *out, size_t len, char *err, size_t errlen);
-	/* An action on a container: "0" and its name; or "1" and why not. */
-	int (*act)(const struct ctl_req *r, char *err, size_t errlen);
+	/* An action on a container (signal: kill's, with its signal): "0" and
+	 * its name; or "1" and why not. */
+	int (*act)(const char *name, char *err, size_t errlen);
+	int (*signal)(const char *name, int sig, char *err, size_t errlen);
 } verbs[] = {
-	[CTL_PS] = {.list = list_ps},
-	[CTL_IMAGES] = {.list = list_images},
-	[CTL_NETWORK_LS] = {.list = list_networks},
-	[CTL_VOLUME_LS] = {.list = list_volumes},
-	[CTL_STATS] = {.list = list_stats},
+	[CTL_PS] = {.list_all = report_ps},
+	[CTL_IMAGES] = {.list = report_images},
+	[CTL_NETWORK_LS] = {.list = report_networks},
+	[CTL_VOLUME_LS] = {.list = report_volumes},
+	[CTL_STATS] = {.list = report_stats},
 	[CTL_INSPECT] = {.show = report_inspect},
 	[CTL_NETWORK_INSPECT] = {.show = report_network_inspect},
 	[CTL_VOLUME_INSPECT] = {.show = report_volume_inspect},
-	[CTL_KILL] = {.act = act_kill},
-	[CTL_RESTART] = {.act = act_restart},
-	[CTL_STOP] = {.act = act_stop},
-	[CTL_START] = {.act = act_start},
+	[CTL_KILL] = {.signal = supervise_kill},
+	[CTL_RESTART] = {.act = supervise_restart},
+	[CTL_STOP] = {.act = supervise_stop},
+	[CTL_START] = {.act = supervise_start},
 };
 
 size_t ctl_handle(const char *req, char *out, size_t len)
@@ -110,20 +62,25 @@ size_t ctl_handle(const char *req, char *out, size_t len)
 	struct ctl_req r;
 	char err[300];
 	size_t n;
+	int ok;
 
 	if (ctl_parse(req, &r, err, sizeof(err)) < 0)
 		return (size_t)snprintf(out, len, "1\n%s\n", err);
 	v = &verbs[r.verb];
 	n = (size_t)snprintf(out, len, "0\n");
 	if (v->list)
-		return n + v->list(&r, out + n, len - n);
+		return n + v->list(out + n, len - n);
+	if (v->list_all)
+		return n + v->list_all(out + n, len - n, r.all);
 	if (v->show) {
 		if (v->show(r.name, out + n, len - n, err, sizeof(err)) >= 0)
 			return strlen(out);
-	} else if (v->act(&r, err, sizeof(err)) >= 0) {
-		return (size_t)snprintf(out, len, "0\n%s\n", r.name);
+		return (size_t)snprintf(out, len, "1\n%s\n", err);
 	}
-	return (size_t)snprintf(out, len, "1\n%s\n", err);
+	ok = v->act ? v->act(r.name, err, sizeof(err)) : v->signal(r.name, r.sig, err, sizeof(err));
+	if (ok < 0)
+		return (size_t)snprintf(out, len, "1\n%s\n", err);
+	return (size_t)snprintf(out, len, "0\n%s\n", r.name);
 }
 
 /* ---- the socket ------------------------------------------------------------- */

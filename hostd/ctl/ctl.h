@@ -36,5 +36,8 @@ struct ctl_req {
 int ctl_parse(const char *line, struct ctl_req *r, char *err, size_t errlen);
 
 #define CTL_SOCKET_DEFAULT "/run/hostd/hostd.sock"
+/* A request line's room (with its newline), and a reply's. */
+#define CTL_REQ_MAX 512
+#define CTL_REPLY_MAX 65536
 
 #endif

@@ -1,6 +1,6 @@
 /* report: what hostctl's read-only verbs show — ps, inspect, stats,
  * images, network ls|inspect — formatted from the supervisor's state
- * (supervise_int.h) into a buffer. Never changes that state. */
+ * (supervise/state.h) into a buffer. Never changes that state. */
 #include "ctl/report.h"
 
 #include <arpa/inet.h>
@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "ctl/jsonfmt.h"
-#include "supervise/supervise_int.h"
+#include "supervise/state.h"
 #include "common/util.h"
+
+static const struct supervisor *const sv = &supervise_state;
 
 static void age(long long ms, char *buf, size_t len)
 {
@@ -95,8 +97,8 @@ size_t report_ps(char *buf, size_t len, int all)
 	struct jbuf b;
 
 	jb_init(&b, buf, len);
-	for (int k = 0; k < norder && !b.overflow; k++) {
-		const struct ctr *c = &ctrs[order[k]];
+	for (int k = 0; k < sv->norder && !b.overflow; k++) {
+		const struct ctr *c = &sv->ctrs[sv->order[k]];
 		const struct plan *p = &c->plan;
 		char st[64], t[32], ports[256], cmd[512];
 		struct jbuf pb, cb;
@@ -328,8 +330,8 @@ size_t report_stats(char *buf, size_t len)
 {
 	size_t n = 0;
 
-	for (int k = 0; k < norder && n < len; k++) {
-		const struct ctr *c = &ctrs[order[k]];
+	for (int k = 0; k < sv->norder && n < len; k++) {
+		const struct ctr *c = &sv->ctrs[sv->order[k]];
 		char cpu[32], mem[32], lim[32], pids[32], rx[32], tx[32], path[600];
 
 		if (c->state != CTR_RUNNING)
@@ -366,14 +368,14 @@ size_t report_images(char *buf, size_t len)
 	struct jbuf b;
 
 	jb_init(&b, buf, len);
-	for (int i = 0; i < nctrs && !b.overflow; i++) {
-		const struct plan *p = &ctrs[i].plan;
+	for (int i = 0; i < sv->nctrs && !b.overflow; i++) {
+		const struct plan *p = &sv->ctrs[i].plan;
 		const char *colon = strrchr(p->image, ':');
 		long long bytes = 0;
 		int dup = 0;
 
 		for (int j = 0; j < i; j++)
-			dup |= !strcmp(ctrs[j].plan.image, p->image);
+			dup |= !strcmp(sv->ctrs[j].plan.image, p->image);
 		if (dup || !colon)
 			continue;
 		for (int l = 0; l < p->nlayers; l++)
@@ -409,15 +411,15 @@ size_t report_networks(char *buf, size_t len)
 	struct jbuf b;
 
 	jb_init(&b, buf, len);
-	for (int i = 0; i < nctrs && !b.overflow; i++) {
-		const struct plan *p = &ctrs[i].plan;
+	for (int i = 0; i < sv->nctrs && !b.overflow; i++) {
+		const struct plan *p = &sv->ctrs[i].plan;
 		char br[16], sub[32], gw[20];
 		int dup = 0;
 
 		if (!p->network)
 			continue;
 		for (int j = 0; j < i; j++)
-			dup |= ctrs[j].plan.network && !strcmp(ctrs[j].plan.network, p->network);
+			dup |= sv->ctrs[j].plan.network && !strcmp(sv->ctrs[j].plan.network, p->network);
 		if (dup)
 			continue;
 		supervise_bridge_name(p->network, br, sizeof(br));
@@ -434,13 +436,13 @@ size_t report_networks(char *buf, size_t len)
  * it gives its source. */
 static const struct plan_mount *volume_first(const char *name, int *ctr_index)
 {
-	for (int i = 0; i < nctrs; i++)
-		for (int m = 0; m < ctrs[i].plan.nmounts; m++)
-			if (ctrs[i].plan.mounts[m].name &&
-			    !strcmp(ctrs[i].plan.mounts[m].name, name)) {
+	for (int i = 0; i < sv->nctrs; i++)
+		for (int m = 0; m < sv->ctrs[i].plan.nmounts; m++)
+			if (sv->ctrs[i].plan.mounts[m].name &&
+			    !strcmp(sv->ctrs[i].plan.mounts[m].name, name)) {
 				if (ctr_index)
 					*ctr_index = i;
-				return &ctrs[i].plan.mounts[m];
+				return &sv->ctrs[i].plan.mounts[m];
 			}
 	return NULL;
 }
@@ -450,9 +452,9 @@ size_t report_volumes(char *buf, size_t len)
 	struct jbuf b;
 
 	jb_init(&b, buf, len);
-	for (int i = 0; i < nctrs && !b.overflow; i++)
-		for (int m = 0; m < ctrs[i].plan.nmounts; m++) {
-			const struct plan_mount *v = &ctrs[i].plan.mounts[m];
+	for (int i = 0; i < sv->nctrs && !b.overflow; i++)
+		for (int m = 0; m < sv->ctrs[i].plan.nmounts; m++) {
+			const struct plan_mount *v = &sv->ctrs[i].plan.mounts[m];
 			int at;
 
 			if (!v->name || volume_first(v->name, &at) != v)
@@ -484,14 +486,14 @@ int report_volume_inspect(const char *name, char *buf, size_t len, char *err, si
 	jb_printf(&b, ", \"Options\": {\"type\": \"none\", \"o\": \"bind\", \"device\": ");
 	jb_str(&b, v->src);
 	jb_printf(&b, "}, \"Scope\": \"local\", \"UsedBy\": [");
-	for (int i = 0; i < nctrs; i++)
-		for (int m = 0; m < ctrs[i].plan.nmounts; m++)
-			if (ctrs[i].plan.mounts[m].name &&
-			    !strcmp(ctrs[i].plan.mounts[m].name, name)) {
+	for (int i = 0; i < sv->nctrs; i++)
+		for (int m = 0; m < sv->ctrs[i].plan.nmounts; m++)
+			if (sv->ctrs[i].plan.mounts[m].name &&
+			    !strcmp(sv->ctrs[i].plan.mounts[m].name, name)) {
 				jb_printf(&b, "%s{\"Container\": ", first ? "" : ", ");
-				jb_str(&b, ctrs[i].plan.service);
+				jb_str(&b, sv->ctrs[i].plan.service);
 				jb_printf(&b, ", \"Destination\": ");
-				jb_str(&b, ctrs[i].plan.mounts[m].dst);
+				jb_str(&b, sv->ctrs[i].plan.mounts[m].dst);
 				jb_printf(&b, "}");
 				first = 0;
 			}
@@ -510,9 +512,9 @@ int report_network_inspect(const char *name, char *buf, size_t len, char *err,
 	size_t n;
 	int found = 0;
 
-	for (int i = 0; i < nctrs && !found; i++)
-		if (ctrs[i].plan.network && !strcmp(ctrs[i].plan.network, name)) {
-			subnet_of(ctrs[i].plan.address, sub, sizeof(sub), gw, sizeof(gw));
+	for (int i = 0; i < sv->nctrs && !found; i++)
+		if (sv->ctrs[i].plan.network && !strcmp(sv->ctrs[i].plan.network, name)) {
+			subnet_of(sv->ctrs[i].plan.address, sub, sizeof(sub), gw, sizeof(gw));
 			found = 1;
 		}
 	if (!found) {
@@ -523,8 +525,8 @@ int report_network_inspect(const char *name, char *buf, size_t len, char *err,
 	n = (size_t)snprintf(buf, len, "[{\"Name\": \"%s\", \"Driver\": \"bridge\", "
 			     "\"Bridge\": \"%s\", \"IPAM\": {\"Config\": [{\"Subnet\": \"%s\", "
 			     "\"Gateway\": \"%s\"}]}, \"Containers\": {", name, br, sub, gw);
-	for (int i = 0, first = 1; i < nctrs && n < len; i++) {
-		const struct ctr *c = &ctrs[i];
+	for (int i = 0, first = 1; i < sv->nctrs && n < len; i++) {
+		const struct ctr *c = &sv->ctrs[i];
 
 		if (!c->plan.network || strcmp(c->plan.network, name))
 			continue;
@@ -613,8 +615,8 @@ size_t report_metrics(char *buf, size_t len, double uptime_s)
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		OUT("# HELP %s %s\n# TYPE %s %s\n", families[f].name, families[f].help,
 		    families[f].name, families[f].type);
-		for (int k = 0; k < norder; k++) {
-			const struct ctr *c = &ctrs[order[k]];
+		for (int k = 0; k < sv->norder; k++) {
+			const struct ctr *c = &sv->ctrs[sv->order[k]];
 			int up = c->state == CTR_RUNNING;
 			char name[160], image[300], path[600];
 			long long v = -1;

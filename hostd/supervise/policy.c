@@ -34,3 +34,13 @@ int policy_start_at_boot(enum plan_restart policy, int stopped_by_hand_before)
 		return 0;
 	return 1;
 }
+
+long long svc_next_backoff(long long prev_ms, long long uptime_ms)
+{
+	long long next;
+
+	if (uptime_ms >= SVC_STABLE_MS)
+		return SVC_BACKOFF_MIN_MS;
+	next = prev_ms < SVC_BACKOFF_MIN_MS ? SVC_BACKOFF_MIN_MS : prev_ms * 2;
+	return next > SVC_BACKOFF_MAX_MS ? SVC_BACKOFF_MAX_MS : next;
+}

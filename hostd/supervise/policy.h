@@ -16,4 +16,12 @@ int policy_should_restart(enum plan_restart policy, int max_retries,
 /* At boot (or hostd start): should this container start at all? */
 int policy_start_at_boot(enum plan_restart policy, int stopped_by_hand_before);
 
+/* Pure: the pause before the next start, given the previous pause and how
+ * long the last run lasted. */
+long long svc_next_backoff(long long prev_ms, long long uptime_ms);
+
+#define SVC_BACKOFF_MIN_MS 1000
+#define SVC_BACKOFF_MAX_MS 30000
+#define SVC_STABLE_MS 10000
+
 #endif

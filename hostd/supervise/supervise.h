@@ -31,6 +31,8 @@ int supervise_summary(char *buf, size_t len);
 /* Stop every service in reverse order; done() is called when all are
  * down (or killed after their grace period). */
 void supervise_stop_all(void (*done)(void));
+/* 1 once supervise_stop_all has begun. */
+int supervise_stopping(void);
 
 /* For hostctl: act on one service by name. Return 0, or -1 with a
  * one-line reason in err. */
@@ -42,11 +44,6 @@ int supervise_restart(const char *name, char *err, size_t errlen);
  * as `docker kill` does. */
 int supervise_kill(const char *name, int sig, char *err, size_t errlen);
 
-
-
 const char *ctr_state_name(enum ctr_state s);
-
-/* `hostd daemon --plans DIR --state DIR`: host mode. */
-int supervise_main(int argc, char **argv);
 
 #endif

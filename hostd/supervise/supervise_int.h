@@ -1,65 +1,31 @@
-/* supervise_int: the supervisor's state, shared by supervise.c (which
- * changes it) and report.c (which only reads it for hostctl). Not for any
- * other file. */
+/* supervise_int: what the supervisor's files (supervise.c, health.c,
+ * load.c, spec.c) call in each other. Not for any other file: the rest of
+ * hostd goes through supervise.h (and ctl/report.c reads state.h). */
 #ifndef HOSTD_SUPERVISE_INT_H
 #define HOSTD_SUPERVISE_INT_H
 
-#include <netinet/in.h>
 #include <stddef.h>
 
-#include "supervise/loop.h"
-#include "common/plan.h"
-#include "supervise/proc.h"
-#include "supervise/supervise.h"
+#include "runtime/container.h"
+#include "supervise/state.h"
 
-#define MAX_CTRS 32
-#define LOG_CAP (1 << 20)
+/* supervise.c: the service by name, or NULL. */
+struct ctr *supervise_find(const char *name);
+/* Start whatever is waiting for its dependencies and may go now. */
+void supervise_start_pending(void);
+/* Tell the readiness callback once everything is up. */
+void supervise_check_ready(void);
+/* The restart pause or the stop grace of c->timer is over. */
+void supervise_timer_due(struct timer *t);
 
-enum health { H_NONE, H_STARTING, H_HEALTHY, H_UNHEALTHY };
+/* health.c: a service's health checks. */
+int health_configured(const struct ctr *c);
+void health_start(struct ctr *c);
+void health_stop(struct ctr *c);
 
-/* One health check's result, as Docker keeps them (the last HLOG_KEEP). */
-#define HLOG_KEEP 5
-struct hcheck {
-	long long start_wall_ms, end_wall_ms;
-	int exit_code;
-	char output[256];
-	size_t outlen;
-};
-
-struct ctr {
-	struct plan plan;
-	enum ctr_state state;
-	/* Health: a probe runs inside the container every interval. */
-	enum health health;
-	int failing;
-	struct proc probe;
-	struct hcheck hlog[HLOG_KEEP], hcur;	/* hlog: a ring, hlog_n results */
-	int hlog_n;
-	struct timer htimer, hkill;
-	struct proc proc;
-	int restarts, stopped_by_hand, last_status, has_run, restart_asked;
-	long long started_ms, finished_ms, backoff_ms;
-	long long started_wall_ms, finished_wall_ms;	/* CLOCK_REALTIME */
-	int oom_killed;			/* the last exit was the OOM killer's */
-	struct timer timer;		/* restart pause or stop grace */
-	int log_fd;
-	size_t log_size;
-	char log_path[512], dir[512], cgroup[512];
-};
-
-extern struct ctr supervise_ctrs[MAX_CTRS];
-extern int supervise_nctrs, supervise_order[MAX_CTRS], supervise_norder;
-/* Short names inside the two files that share this state. */
-#define ctrs supervise_ctrs
-#define nctrs supervise_nctrs
-#define order supervise_order
-#define norder supervise_norder
-extern const char *const supervise_health_names[];
-
-/* The container a hostctl verb names, or NULL with the reason in err. */
-struct ctr *supervise_lookup(const char *name, int enabled_only, char *err, size_t errlen);
-/* "hd-<network>": the bridge of a compose network. */
-void supervise_bridge_name(const char *net, char *buf, size_t len);
-int supervise_parse_address(const char *a, struct in_addr *ip, int *prefix);
+/* spec.c: the container spec of a service's plan (bridge: its bridge's
+ * name, blen >= 16). Returns 0, or -1 with the reason in why. */
+int supervise_build_spec(struct ctr *c, struct container_spec *s, char *bridge, size_t blen,
+			 char *why, size_t whylen);
 
 #endif

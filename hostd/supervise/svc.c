@@ -8,16 +8,6 @@
 #include "runtime/log.h"
 #include "common/util.h"
 
-long long svc_next_backoff(long long prev_ms, long long uptime_ms)
-{
-	long long next;
-
-	if (uptime_ms >= SVC_STABLE_MS)
-		return SVC_BACKOFF_MIN_MS;
-	next = prev_ms < SVC_BACKOFF_MIN_MS ? SVC_BACKOFF_MIN_MS : prev_ms * 2;
-	return next > SVC_BACKOFF_MAX_MS ? SVC_BACKOFF_MAX_MS : next;
-}
-
 static void restart_due(struct timer *t)
 {
 	struct svc *s = (struct svc *)((char *)t -

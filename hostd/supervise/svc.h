@@ -6,6 +6,7 @@
 #define HOSTD_SVC_H
 
 #include "supervise/loop.h"
+#include "supervise/policy.h"
 #include "supervise/proc.h"
 
 #define SVC_MAX_ARGS 24
@@ -26,13 +27,5 @@ void svc_start(struct svc *s);
 /* Ask it to stop with sig (0: mark it stopped, send nothing); it is not
  * restarted after. */
 void svc_stop(struct svc *s, int sig);
-
-/* Pure: the pause before the next start, given the previous pause and how
- * long the last run lasted. */
-long long svc_next_backoff(long long prev_ms, long long uptime_ms);
-
-#define SVC_BACKOFF_MIN_MS 1000
-#define SVC_BACKOFF_MAX_MS 30000
-#define SVC_STABLE_MS 10000
 
 #endif

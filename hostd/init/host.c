@@ -21,6 +21,10 @@
 #include "supervise/supervise.h"
 #include "common/util.h"
 
+static const char usage[] =
+	"usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n"
+	"                    [--metrics PATH]\n";
+
 static struct watch sig_w;
 static const char *sock_path, *metrics_path;
 
@@ -74,15 +78,12 @@ int host_main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--metrics"))
 			metrics = argv[++i];
 		else {
-			fprintf(stderr, "hostd daemon: unknown option '%s'\n"
-				"usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n"
-				"                    [--metrics PATH]\n", argv[i]);
+			fprintf(stderr, "hostd daemon: unknown option '%s'\n%s", argv[i], usage);
 			return 2;
 		}
 	}
 	if (!plans || !state) {
-		fprintf(stderr, "usage: hostd daemon --plans DIR --state DIR [--socket PATH] [--keep DIR]\n"
-			"                    [--metrics PATH]\n");
+		fputs(usage, stderr);
 		return 2;
 	}
 	if (!sock) {

@@ -20,3 +20,28 @@ summary() {
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
+# poll SECONDS COMMAND...: run COMMAND (its output discarded) until it
+# succeeds (status 0) or SECONDS have passed (status 1); every
+# $poll_every seconds (default 0.1).
+poll() {
+	poll_end=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$poll_end" ] || return 1
+		sleep "${poll_every:-0.1}"
+	done
+}
+# wait_for DESCRIPTION COMMAND...: ok when COMMAND succeeds within
+# $wait_s seconds (default 15); bad otherwise, followed by the last lines
+# of $wait_log when the script names one.
+wait_for() {
+	wait_d=$1
+	shift
+	if poll "${wait_s:-15}" "$@"; then
+		ok "$wait_d"
+		return 0
+	fi
+	bad "$wait_d (timed out)"
+	[ -z "${wait_log:-}" ] || tail -n 20 "$wait_log" 2>/dev/null | sed 's/^/     /'
+	return 1
+}

@@ -54,17 +54,7 @@ check "no secret in any layer (each unpacked)" sh -c "for l in \$(sed -n 's/^lay
 
 unshare -n "$hostd" daemon --plans "$p" --state "$work/state" >"$work/daemon.log" 2>&1 &
 dpid=$!
-wait_for() {
-	d=$1
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 150 ] || { bad "$d (timed out)"; sed 's/^/     /' "$work/daemon.log" | tail -10; return 1; }
-		sleep 0.1
-	done
-	ok "$d"
-}
+wait_log="$work/daemon.log"
 ctl() { "$hostd" ctl "$@"; }
 wait_for "web becomes healthy (the compose healthcheck)" sh -c "'$hostd' ctl ps | grep '^web ' | grep -q '(healthy)'"
 wait_for "app starts after it" sh -c "'$hostd' ctl ps | grep -q '^app '"

@@ -1,7 +1,7 @@
 # The bonus services, checked from outside the VM (https through the
 # forwarded port, FTPS through the forwarded 21 and passive ports, ssh for
 # hostctl). Sourced by tests/e2e/stack.sh while boot 1 runs, after the
-# WordPress checks; uses its helpers (get, code, on_vm, state, until_ok)
+# WordPress checks; uses its helpers (get, code, on_vm, state, poll from tests/lib.sh)
 # and counters. Sets $ftpfile and $ftptext for the checks after reboot.
 
 echo "== bonus: Redis object cache"
@@ -33,12 +33,12 @@ get / >"$work/noredis.html"
 check "with Redis down, WordPress still serves its pages" grep -q "<title>$title" "$work/noredis.html"
 check "and its log names the unreachable redis:6379" on_vm "grep -q 'redis:6379' /run/hostd/logs/wordpress.log"
 check "hostctl start redis" on_vm "hostctl start redis"
-check "redis is healthy again" until_ok 120 sh -c "test \"\$('$top/qemu/vm.sh' ssh \"hostctl inspect --format '{{.State.Health.Status}}' redis\")\" = healthy"
+check "redis is healthy again" poll 120 sh -c "test \"\$('$top/qemu/vm.sh' ssh \"hostctl inspect --format '{{.State.Health.Status}}' redis\")\" = healthy"
 h2=$(hits)
 # The cache starts empty (Redis keeps no snapshot): the first pages fill
 # it, the next ones hit it. The drop-in waits 2-3 s after a failure
 # before it connects again.
-until_ok 30 sh -c "curl -sk --max-time 60 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD -o /dev/null $url/; test \"\$('$top/qemu/vm.sh' ssh \"hostctl exec redis sh -c 'REDISCLI_AUTH=\\\$(cat /run/secrets/redis_password) redis-cli dbsize'\" | tr -d '\r')\" -gt 0"
+poll 30 sh -c "curl -sk --max-time 60 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD -o /dev/null $url/; test \"\$('$top/qemu/vm.sh' ssh \"hostctl exec redis sh -c 'REDISCLI_AUTH=\\\$(cat /run/secrets/redis_password) redis-cli dbsize'\" | tr -d '\r')\" -gt 0"
 for i in 1 2; do get / -o /dev/null; done
 h3=$(hits)
 check "WordPress uses it again once it is back (hits $h2 -> $h3)" sh -c "test -n '$h2' && test -n '$h3' && test '$h3' -gt '$h2'"
@@ -115,6 +115,6 @@ check "a line per container, each running" sh -c "test \"\$(grep '^hostd_contain
 r0=$("$top/tests/promcheck.py" "$work/metrics" 'hostd_container_restarts_total{name="static"}')
 p0=$(state static '{{.State.Pid}}')
 on_vm "kill -9 $p0"
-check "kill -9 of static: its restart count in /monitor/metrics goes $r0 -> $((r0 + 1))" until_ok 120 sh -c "curl -sk --max-time 30 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD $url/monitor/metrics | '$top/tests/promcheck.py' - 'hostd_container_restarts_total{name=\"static\"}' 'hostd_container_running{name=\"static\"}' | tr '\n' ' ' | grep -qx '$((r0 + 1)) 1 '"
+check "kill -9 of static: its restart count in /monitor/metrics goes $r0 -> $((r0 + 1))" poll 120 sh -c "curl -sk --max-time 30 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD $url/monitor/metrics | '$top/tests/promcheck.py' - 'hostd_container_restarts_total{name=\"static\"}' 'hostd_container_running{name=\"static\"}' | tr '\n' ' ' | grep -qx '$((r0 + 1)) 1 '"
 check "hostd's control socket is in no container; the metrics one is read-only in the monitor" on_vm "for s in $services; do hostctl exec \$s sh -c 'test ! -e /run/hostd/hostd.sock' || exit 1; done; hostctl exec monitor sh -c 'test -S /run/hostd-metrics/metrics.sock && ! touch /run/hostd-metrics/x 2>/dev/null && ! mkdir /run/hostd-metrics/y 2>/dev/null'"
 check "only the monitor has the metrics socket" on_vm "for s in mariadb wordpress nginx redis ftp static adminer; do hostctl exec \$s sh -c 'test ! -e /run/hostd-metrics' || exit 1; done"

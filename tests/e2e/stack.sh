@@ -41,15 +41,7 @@ get() { # get PATH [curl options]: the body on stdout
 }
 code() { get "$1" -o /dev/null -w '%{http_code}'; }
 wp() { python3 "$top/tests/e2e/wpflows.py" --url "$url" --connect "127.0.0.1:$HTTPS_FWD" "$@"; }
-# until_ok SECONDS COMMAND...: retry COMMAND (bounded) until it succeeds.
-until_ok() {
-	deadline=$(($(date +%s) + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -lt "$deadline" ] || return 1
-		sleep 0.5
-	done
-}
+poll_every=0.5 # (poll, tests/lib.sh) each try is an ssh or a https request
 state() { on_vm "hostctl inspect --format '$2' $1"; }
 tls() { # tls VERSION-FLAG [extra]: handshake with the appliance, prints the protocol
 	openssl s_client -connect "127.0.0.1:$HTTPS_FWD" -servername "$domain" "$@" </dev/null 2>&1
@@ -78,7 +70,7 @@ ctlport=$(free_port)
 openssl s_server -accept "127.0.0.1:$ctlport" -cert "$work/ctl.crt" -key "$work/ctl.key" \
 	-cipher 'DEFAULT:@SECLEVEL=0' -tls1 -quiet -naccept 1 >/dev/null 2>&1 &
 srv=$!
-until_ok 10 sh -c "echo | openssl s_client -connect 127.0.0.1:$ctlport -tls1 -cipher 'DEFAULT:@SECLEVEL=0' 2>&1 | grep -Eq 'Protocol *: TLSv1\$'"
+poll 10 sh -c "echo | openssl s_client -connect 127.0.0.1:$ctlport -tls1 -cipher 'DEFAULT:@SECLEVEL=0' 2>&1 | grep -Eq 'Protocol *: TLSv1\$'"
 ctl=$?
 kill "$srv" 2>/dev/null
 srv=
@@ -171,21 +163,21 @@ for s in $services; do
 	before=$(state "$s" '{{.RestartCount}} {{.State.Pid}}')
 	n0=${before% *} p0=${before#* }
 	on_vm "kill -9 $p0"
-	if until_ok 180 sh -c "test \"\$('$top/qemu/vm.sh' ssh \"hostctl inspect --format '{{.State.Status}} {{.RestartCount}}' $s\")\" = 'running $((n0 + 1))'"; then
+	if poll 180 sh -c "test \"\$('$top/qemu/vm.sh' ssh \"hostctl inspect --format '{{.State.Status}} {{.RestartCount}}' $s\")\" = 'running $((n0 + 1))'"; then
 		ok "kill -9 of $s's host pid $p0: it is back, restart count $n0 -> $((n0 + 1)), new pid $(state "$s" '{{.State.Pid}}')"
 	else
 		bad "kill -9 of $s's host pid $p0: it is back with restart count $((n0 + 1))"
 		on_vm "hostctl ps -a"
 	fi
 done
-check "the site serves again after the crashes" until_ok 240 sh -c "test \"\$(curl -sk --max-time 60 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD -o /dev/null -w '%{http_code}' $url/)\" = 200"
+check "the site serves again after the crashes" poll 240 sh -c "test \"\$(curl -sk --max-time 60 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD -o /dev/null -w '%{http_code}' $url/)\" = 200"
 n0=$(state wordpress '{{.RestartCount}}')
 check "hostctl stop wordpress" on_vm "hostctl stop wordpress"
 check "it is down, by hand: exited, restart count unchanged" sh -c "test \"\$('$top/qemu/vm.sh' ssh \"hostctl inspect --format '{{.State.Status}} {{.RestartCount}}' wordpress\")\" = 'exited $n0'"
 check "nginx answers a gateway error (502 or 504) within seconds while wordpress is down" sh -c "c=\$(curl -sk --max-time 20 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD -o /dev/null -w '%{http_code}' $url/); echo \"got \$c\"; test \$c = 502 || test \$c = 504"
 check "still down after that (a manual stop is not undone)" sh -c "test \"\$('$top/qemu/vm.sh' ssh \"hostctl inspect --format '{{.State.Status}}' wordpress\")\" = exited"
 check "hostctl start wordpress" on_vm "hostctl start wordpress"
-check "the site serves again" until_ok 240 sh -c "test \"\$(curl -sk --max-time 60 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD -o /dev/null -w '%{http_code}' $url/)\" = 200"
+check "the site serves again" poll 240 sh -c "test \"\$(curl -sk --max-time 60 --connect-to $domain:$port:127.0.0.1:$HTTPS_FWD -o /dev/null -w '%{http_code}' $url/)\" = 200"
 
 echo "== power-off, boot 2: everything is still there"
 vm stop >/dev/null

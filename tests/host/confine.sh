@@ -204,11 +204,7 @@ mkdir -p "$work/noplans" "$work/ctl" "$work/m"
 "$hostd" daemon --plans "$work/noplans" --state "$work/dstate" --socket "$work/ctl/hostd.sock" \
 	--metrics "$work/m/metrics.sock" >"$work/daemon.log" 2>&1 &
 daemon=$!
-i=0
-until [ -S "$work/ctl/hostd.sock" ] || [ $i -ge 100 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+poll 10 test -S "$work/ctl/hostd.sock"
 attempt "hostd's control socket, even bound into the container" "--volume $work/ctl:/ctl:ro" connect_unix /ctl/hostd.sock
 kill "$daemon" 2>/dev/null
 wait "$daemon" 2>/dev/null

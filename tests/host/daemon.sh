@@ -56,18 +56,7 @@ plan site "cmd httpd" "cmd -f" "cmd -p" "cmd 80" "cmd -h" "cmd /www" "restart al
 metrics=$work/metrics/metrics.sock
 unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" --keep "$work/keep" --metrics "$metrics" >"$work/daemon.log" 2>&1 &
 dpid=$!
-# wait_for DESCRIPTION COMMAND: poll (bounded, 10 s) until COMMAND succeeds.
-wait_for() {
-	d=$1
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { bad "$d (timed out)"; return 1; }
-		sleep 0.1
-	done
-	ok "$d"
-}
+wait_log="$work/daemon.log"
 status_of() { ctl ps -a | awk -v n="$1" '$1 == n { $1 = ""; $2 = ""; print }'; }
 pid_of() { ctl inspect --format '{{.State.Pid}}' "$1"; }
 # scrape [JUNK]: the metrics socket's text (after sending JUNK, if given).

@@ -124,18 +124,7 @@ tty() { python3 "$work/pty.py" "$@"; }
 
 unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" >"$work/daemon.log" 2>&1 &
 dpid=$!
-# wait_for DESCRIPTION COMMAND: poll (bounded, 10 s) until COMMAND succeeds.
-wait_for() {
-	d=$1
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { bad "$d (timed out)"; cat "$work/daemon.log"; return 1; }
-		sleep 0.1
-	done
-	ok "$d"
-}
+wait_log="$work/daemon.log"
 wait_for "box and appbox run" sh -c "'$hostd' ctl ps | grep -q '^box ' && '$hostd' ctl ps | grep -q '^appbox '"
 wait_for "both are ready" sh -c "grep -q 'ready hostd-exec-test' '$work/state/logs/box.log' && grep -q 'ready hostd-exec-test' '$work/state/logs/appbox.log'"
 

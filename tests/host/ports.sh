@@ -127,17 +127,14 @@ plan udp "cmd portsrv" "cmd udp" "cmd 9000" "network ports $udp_ip/24" "publish 
 # The VM: hostd's namespace. Forwarding stays off, as in the appliance.
 unshare -n "$hostd" daemon --plans "$work/plans" --state "$work/state" >"$work/daemon.log" 2>&1 &
 dpid=$!
+wait_log="$work/daemon.log"
 # Outside: a namespace of its own on a veth to the VM, with a route to the
 # containers' network through the VM, should the VM forward anything.
 unshare -n sleep 600 &
 outpid=$!
-i=0
-until [ "$(readlink /proc/$dpid/ns/net)" != "$(readlink /proc/self/ns/net)" ] &&
-	[ "$(readlink /proc/$outpid/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "ports: namespaces never appeared" >&2; exit 1; }
-	sleep 0.05
-done
+poll 10 sh -c "[ \"\$(readlink /proc/$dpid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ] &&
+	[ \"\$(readlink /proc/$outpid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]" ||
+	{ echo "ports: namespaces never appeared" >&2; exit 1; }
 vm() { nsenter -t "$dpid" -n "$@"; }
 outside() { nsenter -t "$outpid" -n "$@"; }
 vm ip link set lo up
@@ -374,18 +371,6 @@ elif verb == "udp":  # send ARG from one socket, print the answer and its source
                 print("no answer")
 EOF
 cli() { where=$1; shift; $where python3 "$work/cli.py" "$@"; }
-# wait_for DESCRIPTION COMMAND: poll (bounded, 15 s) until COMMAND succeeds.
-wait_for() {
-	d=$1
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 150 ] || { bad "$d (timed out)"; return 1; }
-		sleep 0.1
-	done
-	ok "$d"
-}
 sum_of() { sha256sum <"$1" | cut -d' ' -f1; }
 big_sum=$(sum_of "$rfs/big")
 : >"$work/empty"

@@ -2,6 +2,7 @@
 
 int unit_passed, unit_failed;
 
+void test_arena(void);
 void test_dockerfile(void);
 void test_envfile(void);
 void test_ignore(void);
@@ -17,6 +18,7 @@ int main(void)
 	test_seccomp();
 	test_order();
 	test_jsonfmt();
+	test_arena();
 	test_dockerfile();
 	test_envfile();
 	test_ignore();

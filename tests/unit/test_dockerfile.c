@@ -164,7 +164,7 @@ static void test_full(void)
 	CHECK(in->kind == DF_CMD && in->json && ARGS(in, "nginx", "-g", "daemon off;") &&
 	      in->line == 19 && !strcmp(in->text, "CMD [\"nginx\", \"-g\", \"daemon off;\"]"));
 	df_free(&df);
-	CHECK(df.ninst == 0 && df.inst == NULL && df.mem == NULL);
+	CHECK(df.ninst == 0 && df.inst == NULL && df.mem.head == NULL);
 }
 
 /* Parser directives: only at the very top, each once. */

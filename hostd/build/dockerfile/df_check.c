@@ -50,15 +50,15 @@ int df_check_arg(struct df_ctx *c, struct df_line *l, struct df_inst *in)
 
 	if (!n)
 		return df_fail(c, "ARG requires at least one argument");
-	if (!(in->kv = df_alloc(df, sizeof(*in->kv) * (size_t)n)))
+	if (!(in->kv = arena_alloc(&df->mem, sizeof(*in->kv) * (size_t)n)))
 		return df_oom(c);
 	for (int i = 0; i < n; i++) {
 		const char *w = l->words.v[i], *eq = strchr(w, '=');
 
 		if (eq == w)
 			return df_fail(c, "ARG names can not be blank");
-		in->kv[i].key = df_strndup(df, w, eq ? (size_t)(eq - w) : strlen(w));
-		in->kv[i].value = eq ? df_strndup(df, eq + 1, strlen(eq + 1)) : NULL;
+		in->kv[i].key = arena_strndup(&df->mem, w, eq ? (size_t)(eq - w) : strlen(w));
+		in->kv[i].value = eq ? arena_strndup(&df->mem, eq + 1, strlen(eq + 1)) : NULL;
 		if (!in->kv[i].key || (eq && !in->kv[i].value))
 			return df_oom(c);
 	}

@@ -164,7 +164,7 @@ static int line_onbuild(struct df_ctx *c, struct df_line *l, struct df_inst *in)
 
 	if (!l->argsn)
 		return 0;
-	if (!(in->trigger = df_alloc(c->df, sizeof(*in->trigger))))
+	if (!(in->trigger = arena_alloc(&c->df->mem, sizeof(*in->trigger))))
 		return df_oom(c);
 	if (df_parse_inst(c, l->args, l->argsn, in->trigger, 1) < 0)
 		return -1;
@@ -279,13 +279,13 @@ static int keep(struct df_ctx *c, struct df_line *l, struct df_inst *in)
 		return -1;
 	if (l->kvs.n) {
 		in->nkv = l->kvs.n / 2;
-		if (!(in->kv = df_alloc(df, sizeof(*in->kv) * (size_t)in->nkv)))
+		if (!(in->kv = arena_alloc(&df->mem, sizeof(*in->kv) * (size_t)in->nkv)))
 			return df_oom(c);
 		for (int e = 0; e < in->nkv; e++) {
 			const char *k = l->kvs.v[2 * e], *v = l->kvs.v[2 * e + 1];
 
-			in->kv[e].key = df_strndup(df, k, strlen(k));
-			in->kv[e].value = df_strndup(df, v, strlen(v));
+			in->kv[e].key = arena_strndup(&df->mem, k, strlen(k));
+			in->kv[e].value = arena_strndup(&df->mem, v, strlen(v));
 			if (!in->kv[e].key || !in->kv[e].value)
 				return df_oom(c);
 		}
@@ -307,7 +307,7 @@ int df_parse_inst(struct df_ctx *c, const char *text, size_t textn, struct df_in
 	memset(in, 0, sizeof(*in));
 	in->retries = -1;
 	in->line = in->end_line = c->e.line;
-	if (!(in->text = df_strndup(c->df, text, textn)))
+	if (!(in->text = arena_strndup(&c->df->mem, text, textn)))
 		return df_oom(c);
 	l.text = text;
 	l.textn = textn;

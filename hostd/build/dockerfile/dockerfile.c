@@ -62,7 +62,7 @@ int df_warn(struct df_ctx *c, const char *fmt, ...)
 		df->warnings = nw;
 		df->capwarn = cap;
 	}
-	if (!(w = df_strndup(df, line, strlen(line))))
+	if (!(w = arena_strndup(&df->mem, line, strlen(line))))
 		return df_oom(c);
 	df->warnings[df->nwarnings++] = w;
 	return 0;
@@ -118,7 +118,7 @@ static int directive(struct df_ctx *c, const char *s, size_t n, unsigned *seen)
 				    (int)vn, val);
 		c->df->escape = val[0];
 	} else if (!(*(which == 1 ? &c->df->syntax : &c->df->check) =
-			     df_strndup(c->df, val, vn))) {
+			     arena_strndup(&c->df->mem, val, vn))) {
 		return df_oom(c);
 	}
 	return 1;

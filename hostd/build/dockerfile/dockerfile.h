@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "common/arena.h"
+
 enum df_kind {
 	DF_FROM, DF_RUN, DF_CMD, DF_ENTRYPOINT, DF_SHELL, DF_ENV, DF_ARG,
 	DF_LABEL, DF_WORKDIR, DF_USER, DF_EXPOSE, DF_STOPSIGNAL,
@@ -81,8 +83,6 @@ struct df_inst {
 	struct df_inst *trigger;	/* ONBUILD: the trigger, parsed */
 };
 
-struct df_chunk;
-
 struct dockerfile {
 	char escape;		/* '\\' or '`' (the escape directive) */
 	const char *syntax;	/* "# syntax=" value, recorded and ignored; or NULL */
@@ -93,7 +93,7 @@ struct dockerfile {
 	 * (empty continuation lines). */
 	const char **warnings;
 	int nwarnings;
-	struct df_chunk *mem;	/* private */
+	struct arena mem;	/* private: what the parse keeps */
 	int capinst, capwarn;	/* private */
 };
 

@@ -26,10 +26,9 @@
 
 #define DF_MAX_LINE 65535	/* BuildKit's scanner: "line greater than max allowed size" */
 
-/* ---- df_arena.c: memory that lives as long as the struct dockerfile ---- */
+/* ---- df_arena.c: memory that lives as long as the struct dockerfile
+ * (df->mem, a common/arena: arena_alloc, arena_strndup) ---- */
 
-void *df_alloc(struct dockerfile *df, size_t n);
-char *df_strndup(struct dockerfile *df, const char *s, size_t n);
 /* A NULL-terminated copy of v in the dockerfile's memory; NULL when out
  * of memory. */
 const char **df_keep(struct dockerfile *df, const struct strv *v);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mountspec.h"
 #include "common/util.h"
 
 struct ctx {
@@ -371,8 +372,9 @@ static int set_once(struct ctx *c, const char **field, const char *key,
 static int parse_mount(struct ctx *c, const char *line)
 {
 	struct plan *p = c->p;
-	const char *c1, *c2, *sp, *v = line;
+	const char *sp, *v = line;
 	struct plan_mount *m;
+	struct mountspec ms;
 
 	if (p->nmounts >= PLAN_MAX_MOUNTS)
 		return fail(c, "too many volume entries (at most %d)", PLAN_MAX_MOUNTS);
@@ -385,18 +387,17 @@ static int parse_mount(struct ctx *c, const char *line)
 			return fail(c, "volume '%s': a volume name is a-z 0-9 _ . -", v);
 		v = sp + 1;
 	}
-	if (!(c1 = strchr(v, ':')))
+	switch (mountspec_parse(v, MOUNTSPEC_RO | MOUNTSPEC_RW, MOUNTSPEC_ONE_WORD, &ms)) {
+	case MOUNTSPEC_NO_COLON:
 		return fail(c, "volume '%s': want [NAME ]SRC:DST[:ro]", v);
-	c2 = strchr(c1 + 1, ':');
-	m->ro = 0;
-	if (c2) {
-		if (!strcmp(c2 + 1, "ro"))
-			m->ro = 1;
-		else if (strcmp(c2 + 1, "rw"))
-			return fail(c, "volume '%s': mode must be ro or rw", v);
+	case MOUNTSPEC_BAD_OPT:
+		return fail(c, "volume '%s': mode must be ro or rw", v);
+	case MOUNTSPEC_OK:
+		break;
 	}
-	m->src = keep(p, v, (size_t)(c1 - v));
-	m->dst = keep(p, c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
+	m->ro = !!(ms.flags & MOUNTSPEC_RO);
+	m->src = keep(p, ms.src, ms.src_len);
+	m->dst = keep(p, ms.dst, ms.dst_len);
 	if (!m->src || !m->dst)
 		return fail(c, "plan too large");
 	if (!valid_path(m->src) || !valid_path(m->dst))

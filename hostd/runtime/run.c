@@ -24,6 +24,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/net.h"
 #include "runtime/container.h"
+#include "common/mountspec.h"
 #include "common/userns.h"
 #include "common/util.h"
 
@@ -57,33 +58,23 @@ static int remove_one(const char *path, const struct stat *st, int flag,
 
 /* SRC:DST[:OPT[,OPT]] into m, OPT ro, rw or idmap (podman's word: the
  * mount is id-mapped to the container's user namespace); both paths
- * absolute. */
+ * absolute. Cuts v in place (the paths end where ':' was). */
 static int parse_volume(char *v, struct container_mount *m)
 {
-	char *c1 = strchr(v, ':'), *c2, *opt, *save = NULL;
+	struct mountspec ms;
+	char *dst;
 
-	if (!c1)
+	if (mountspec_parse(v, MOUNTSPEC_RO | MOUNTSPEC_RW | MOUNTSPEC_IDMAP, MOUNTSPEC_LIST,
+			    &ms) != MOUNTSPEC_OK)
 		return -1;
-	*c1 = '\0';
-	c2 = strchr(c1 + 1, ':');
-	m->ro = 0;
-	m->idmap = 0;
-	if (c2) {
-		*c2 = '\0';
-		if (!c2[1])
-			return -1;
-		for (opt = strtok_r(c2 + 1, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
-			if (!strcmp(opt, "ro"))
-				m->ro = 1;
-			else if (!strcmp(opt, "idmap"))
-				m->idmap = 1;
-			else if (strcmp(opt, "rw"))
-				return -1;
-		}
-	}
+	dst = v + (ms.dst - v);
+	v[ms.src_len] = '\0';
+	dst[ms.dst_len] = '\0';
 	m->src = v;
-	m->dst = c1 + 1;
-	return v[0] == '/' && c1[1] == '/' ? 0 : -1;
+	m->dst = dst;
+	m->ro = !!(ms.flags & MOUNTSPEC_RO);
+	m->idmap = !!(ms.flags & MOUNTSPEC_IDMAP);
+	return m->src[0] == '/' && m->dst[0] == '/' ? 0 : -1;
 }
 
 static const char usage[] =

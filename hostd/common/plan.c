@@ -11,15 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/errctx.h"
 #include "common/mountspec.h"
 #include "common/util.h"
 
 struct ctx {
 	struct plan *p;
-	const char *name;
-	int line;
-	char *err;
-	size_t errlen;
+	struct errctx e;		/* the file, the line, the caller's buffer */
 	unsigned once;			/* bits of once_keys[] seen */
 	uint64_t cap_add, cap_drop;	/* the capabilities named */
 	int cap_add_all, cap_drop_all;
@@ -28,6 +26,8 @@ struct ctx {
 static int fail(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "FILE:LINE: message" (errctx), the message cut at 199 bytes as the
+ * plan's messages always were. */
 static int fail(struct ctx *c, const char *fmt, ...)
 {
 	char msg[200];
@@ -36,8 +36,7 @@ static int fail(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(c->err, c->errlen, "%s:%d: %s", c->name, c->line, msg);
-	return -1;
+	return errctx_fail(&c->e, "%s", msg);
 }
 
 /* Copy s into the plan's arena; NULL when it is full. */
@@ -716,7 +715,7 @@ static int parse_line(struct ctx *c, const char *key, const char *v)
 int plan_parse(struct plan *p, const char *buf, size_t len, const char *name,
 	       char *err, size_t errlen)
 {
-	struct ctx c = {.p = p, .name = name, .err = err, .errlen = errlen};
+	struct ctx c = {.p = p, .e = {.file = name, .buf = err, .len = errlen}};
 	const char *s = buf, *end = buf + len;
 	int seen_version = 0;
 
@@ -735,7 +734,7 @@ int plan_parse(struct plan *p, const char *buf, size_t len, const char *name,
 
 		if (!eol)
 			eol = end;
-		c.line++;
+		c.e.line++;
 		n = (size_t)(eol - s);
 		if (n && s[n - 1] == '\r')
 			n--;
@@ -772,7 +771,7 @@ int plan_parse(struct plan *p, const char *buf, size_t len, const char *name,
 		if (parse_line(&c, line, v) < 0)
 			return -1;
 	}
-	c.line++;
+	c.e.line++;
 	if (!seen_version)
 		return fail(&c, "empty plan (the first line must be 'version %d')", PLAN_VERSION);
 	if (!p->service)

@@ -11,14 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/errctx.h"
+#include "common/mountspec.h"
 #include "common/util.h"
 
 struct ctx {
 	struct plan *p;
-	const char *name;
-	int line;
-	char *err;
-	size_t errlen;
+	struct errctx e;		/* the file, the line, the caller's buffer */
 	unsigned once;			/* bits of once_keys[] seen */
 	uint64_t cap_add, cap_drop;	/* the capabilities named */
 	int cap_add_all, cap_drop_all;
@@ -27,6 +26,8 @@ struct ctx {
 static int fail(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "FILE:LINE: message" (errctx), the message cut at 199 bytes as the
+ * plan's messages always were. */
 static int fail(struct ctx *c, const char *fmt, ...)
 {
 	char msg[200];
@@ -35,8 +36,7 @@ static int fail(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(c->err, c->errlen, "%s:%d: %s", c->name, c->line, msg);
-	return -1;
+	return errctx_fail(&c->e, "%s", msg);
 }
 
 /* Copy s into the plan's arena; NULL when it is full. */
@@ -371,8 +371,9 @@ static int set_once(struct ctx *c, const char **field, const char *key,
 static int parse_mount(struct ctx *c, const char *line)
 {
 	struct plan *p = c->p;
-	const char *c1, *c2, *sp, *v = line;
+	const char *sp, *v = line;
 	struct plan_mount *m;
+	struct mountspec ms;
 
 	if (p->nmounts >= PLAN_MAX_MOUNTS)
 		return fail(c, "too many volume entries (at most %d)", PLAN_MAX_MOUNTS);
@@ -385,18 +386,17 @@ static int parse_mount(struct ctx *c, const char *line)
 			return fail(c, "volume '%s': a volume name is a-z 0-9 _ . -", v);
 		v = sp + 1;
 	}
-	if (!(c1 = strchr(v, ':')))
+	switch (mountspec_parse(v, MOUNTSPEC_RO | MOUNTSPEC_RW, MOUNTSPEC_ONE_WORD, &ms)) {
+	case MOUNTSPEC_NO_COLON:
 		return fail(c, "volume '%s': want [NAME ]SRC:DST[:ro]", v);
-	c2 = strchr(c1 + 1, ':');
-	m->ro = 0;
-	if (c2) {
-		if (!strcmp(c2 + 1, "ro"))
-			m->ro = 1;
-		else if (strcmp(c2 + 1, "rw"))
-			return fail(c, "volume '%s': mode must be ro or rw", v);
+	case MOUNTSPEC_BAD_OPT:
+		return fail(c, "volume '%s': mode must be ro or rw", v);
+	case MOUNTSPEC_OK:
+		break;
 	}
-	m->src = keep(p, v, (size_t)(c1 - v));
-	m->dst = keep(p, c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
+	m->ro = !!(ms.flags & MOUNTSPEC_RO);
+	m->src = keep(p, ms.src, ms.src_len);
+	m->dst = keep(p, ms.dst, ms.dst_len);
 	if (!m->src || !m->dst)
 		return fail(c, "plan too large");
 	if (!valid_path(m->src) || !valid_path(m->dst))
@@ -715,7 +715,7 @@ static int parse_line(struct ctx *c, const char *key, const char *v)
 int plan_parse(struct plan *p, const char *buf, size_t len, const char *name,
 	       char *err, size_t errlen)
 {
-	struct ctx c = {.p = p, .name = name, .err = err, .errlen = errlen};
+	struct ctx c = {.p = p, .e = {.file = name, .buf = err, .len = errlen}};
 	const char *s = buf, *end = buf + len;
 	int seen_version = 0;
 
@@ -734,7 +734,7 @@ int plan_parse(struct plan *p, const char *buf, size_t len, const char *name,
 
 		if (!eol)
 			eol = end;
-		c.line++;
+		c.e.line++;
 		n = (size_t)(eol - s);
 		if (n && s[n - 1] == '\r')
 			n--;
@@ -771,7 +771,7 @@ int plan_parse(struct plan *p, const char *buf, size_t len, const char *name,
 		if (parse_line(&c, line, v) < 0)
 			return -1;
 	}
-	c.line++;
+	c.e.line++;
 	if (!seen_version)
 		return fail(&c, "empty plan (the first line must be 'version %d')", PLAN_VERSION);
 	if (!p->service)

@@ -26,6 +26,7 @@ int main(void)
 	test_confine();
 	test_emit();
 	test_ctl();
+	test_mountspec();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -31,5 +31,6 @@ void test_compose(void);
 void test_confine(void);
 void test_emit(void);
 void test_ctl(void);
+void test_mountspec(void);
 
 #endif

@@ -185,3 +185,16 @@ size_t seccomp_build(struct sock_filter *f, uint64_t caps)
 {
 	return seccomp_build_from(f, seccomp_rules, seccomp_nrules, caps);
 }
+
+int seccomp_fprog(struct sock_fprog *fp, struct sock_filter *prog, uint64_t caps)
+{
+	size_t n = seccomp_build(prog, caps);
+
+	if (n == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fp->len = (unsigned short)n;
+	fp->filter = prog;
+	return 0;
+}

@@ -3,23 +3,15 @@
  * container seccomp filter, kept apart so the builder stays pure. */
 #include "runtime/seccomp.h"
 
-#include <errno.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
-
-#include "runtime/seccomp_int.h"
 
 int seccomp_install(uint64_t caps)
 {
 	static struct sock_filter prog[SECCOMP_MAX_INSNS];
 	struct sock_fprog fp;
-	size_t n = seccomp_build(prog, caps);
 
-	if (n == 0) {
-		errno = EINVAL;
+	if (seccomp_fprog(&fp, prog, caps) < 0)
 		return -1;
-	}
-	fp.len = (unsigned short)n;
-	fp.filter = prog;
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0);
 }

@@ -435,31 +435,20 @@ static void check_long_jumps(void)
 	CHECK(seccomp_build_from(prog, alt, ARRAY_SIZE(alt), 0) == 0);
 }
 
-/* What seccomp_install does (seccomp_install.c, not linked here: the unit
- * tests link pure files only): the built program handed to the kernel. */
-static int install(uint64_t caps)
-{
-	static struct sock_filter prog[SECCOMP_MAX_INSNS];
-	struct sock_fprog fp;
-	size_t n = seccomp_build(prog, caps);
-
-	if (n == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	fp.len = (unsigned short)n;
-	fp.filter = prog;
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0);
-}
-
 /* The kernel takes the program and agrees with the evaluator. The child
  * sets no_new_privs (no root needed), installs the filter, tries calls and
  * exits with the first that went wrong. */
 static int in_kernel(void)
 {
+	static struct sock_filter prog[SECCOMP_MAX_INSNS];
+	struct sock_fprog fp;
 	long r;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || install(caps_docker_default()) < 0)
+	/* seccomp_install's steps (seccomp_install.c is not linked here: the
+	 * unit tests link pure files only). */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    seccomp_fprog(&fp, prog, caps_docker_default()) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0) < 0)
 		return 1;
 	if (syscall(SYS_getpid) != getpid())
 		return 2;

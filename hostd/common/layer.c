@@ -1,4 +1,4 @@
-/* layer: see layer.h. */
+/* layer: see layer.h. Mounts a layer file (its type from layer_type.c). */
 #include "common/layer.h"
 
 #include <errno.h>
@@ -11,17 +11,6 @@
 #include <unistd.h>
 
 #include "common/userns.h"
-
-const char *layer_type(const unsigned char *head, size_t len)
-{
-	/* EROFS: its superblock at 1024, magic 0xE0F5E1E2 little-endian. */
-	if (len >= 1028 && head[1024] == 0xe2 && head[1025] == 0xe1 && head[1026] == 0xf5 &&
-	    head[1027] == 0xe0)
-		return "erofs";
-	if (len >= 4 && !memcmp(head, "hsqs", 4))
-		return "squashfs";
-	return NULL;
-}
 
 int layer_mount(const char *file, const char *dir, int userns_fd, char *err, size_t errlen)
 {

@@ -157,37 +157,6 @@ out:
 	return r;
 }
 
-int userns_map_inside(const char *map, unsigned long id, unsigned long *inside)
-{
-	const char *p = map;
-
-	while (p && *p) {
-		unsigned long in, out, count;
-		char *e;
-
-		in = strtoul(p, &e, 10);
-		if (e == p)
-			break;
-		p = e;
-		out = strtoul(p, &e, 10);
-		if (e == p)
-			break;
-		p = e;
-		count = strtoul(p, &e, 10);
-		if (e == p)
-			break;
-		if (id >= out && id - out < count) {
-			*inside = in + (id - out);
-			return 0;
-		}
-		p = strchr(e, '\n');
-		if (p)
-			p++;
-	}
-	errno = ERANGE;
-	return -1;
-}
-
 int userns_inside(pid_t pid, const char *which, unsigned long id, unsigned long *inside)
 {
 	char path[64], map[1024];

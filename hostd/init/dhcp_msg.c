@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "runtime/net.h"
+#include "runtime/net_addr.h"
 
 #define OFF_OP 0
 #define OFF_XID 4

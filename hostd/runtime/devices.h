@@ -1,7 +1,7 @@
 /* devices: which device nodes a container may use, and the kernel's
  * enforcement of it.
  *
- * One table (devices.c) says what a container gets: the character devices
+ * One table (devices_prog.c) says what a container gets: the character devices
  * Docker's default gives (null, zero, full, random, urandom, tty, console,
  * ptmx and the pty slaves of its own devpts) with read and write access,
  * and nothing else: no block device, no mknod of anything. From it come

@@ -1,5 +1,5 @@
-/* log: see log.h. Responsible for formatting and delivering hostd's log
- * lines; never allocates, never exits. */
+/* log: see log.h. Delivers hostd's log lines (formatted by log_format.c) to
+ * the console and the ring file; never allocates, never exits. */
 #include "runtime/log.h"
 
 #include <errno.h>
@@ -15,23 +15,6 @@ static int log_fd = -1;
 static size_t log_cap;
 static size_t log_size;
 static char log_path[256];
-
-static const char *const level_names[] = {"error", "warn", "info", "debug"};
-
-size_t log_format(char *buf, size_t len, double uptime, enum log_level lvl,
-		  const char *msg)
-{
-	int n;
-
-	if (lvl == LOG_INFO)
-		n = snprintf(buf, len, "[%10.3f] hostd: %s", uptime, msg);
-	else
-		n = snprintf(buf, len, "[%10.3f] hostd: %s: %s", uptime,
-			     level_names[lvl], msg);
-	if (n < 0)
-		return 0;
-	return (size_t)n >= len ? len - 1 : (size_t)n;
-}
 
 void log_open_file(const char *path, size_t cap)
 {

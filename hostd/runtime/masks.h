@@ -1,5 +1,5 @@
 /* masks: the parts of /proc and /sys a container must not see or change,
- * as data (masks.c: a path, what is done to it, and why), and the mounts
+ * as data (masks_table.c: a path, what is done to it, and why), and the mounts
  * that apply them inside a container's new root.
  *
  * Hidden: a file gets the container's /dev/null bound over it (reads

@@ -198,13 +198,6 @@ int net_bridge_add(const char *name)
 	return 0;
 }
 
-void net_mac_for(struct in_addr ip, unsigned char mac[6])
-{
-	mac[0] = 0x02;
-	mac[1] = 0x42;
-	memcpy(mac + 2, &ip.s_addr, 4);	/* network order: a.b.c.d */
-}
-
 /* peer_mac: the container end's address, or NULL for a random one. */
 int net_veth_add(const char *host_if, const char *peer_if, pid_t peer_pid,
 		 const unsigned char *peer_mac)
@@ -256,16 +249,4 @@ int net_link_set_master(const char *ifname, const char *master)
 		return -1;
 	}
 	return 0;
-}
-
-int net_mask_prefix(struct in_addr mask)
-{
-	unsigned m = ntohl(mask.s_addr);
-	int n = 0;
-
-	while (n < 32 && (m & (0x80000000u >> n)))
-		n++;
-	if (n < 32 && (m << n))
-		return -1;
-	return n;
 }

@@ -8,6 +8,8 @@
 #include <netinet/in.h>
 #include <sys/types.h>
 
+#include "runtime/net_addr.h"
+
 int net_link_up(const char *ifname);
 int net_addr_add(const char *ifname, struct in_addr addr, int prefix);
 int net_route_default(const char *ifname, struct in_addr gw);
@@ -17,14 +19,6 @@ int net_bridge_add(const char *name);
  * process peer_pid. */
 int net_veth_add(const char *host_if, const char *peer_if, pid_t peer_pid,
 		 const unsigned char *peer_mac);
-/* A container address's MAC: 02:42 then the address's four bytes (the
- * scheme Docker's bridge driver made familiar). The same address keeps the same MAC across restarts, so the
- * neighbours' ARP caches stay right and a restarted service is reachable
- * at once, not after their stale entries time out. */
-void net_mac_for(struct in_addr ip, unsigned char mac[6]);
 int net_link_set_master(const char *ifname, const char *master);
-
-/* Count of leading one bits in a netmask, or -1 if it is not contiguous. */
-int net_mask_prefix(struct in_addr mask);
 
 #endif

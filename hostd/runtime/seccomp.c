@@ -4,14 +4,16 @@
  * balanced tree of jge over the runs' first numbers finds a syscall's run
  * in ceil(log2(runs)) comparisons, where a list of jeq would take up to one
  * per allowed syscall, each interpreted. Nothing is allocated: the plan
- * lives on the stack (about 2 KiB), the program in the caller's buffer. */
+ * lives on the stack (about 2 KiB), the program in the caller's buffer.
+ * It never installs the filter (seccomp_install.c does).
+ * pure: computation only (tests/layout/check.sh holds it to that).
+ */
 #include "runtime/seccomp.h"
 
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
-#include <sys/prctl.h>
 
 #include "runtime/seccomp_int.h"
 
@@ -184,17 +186,15 @@ size_t seccomp_build(struct sock_filter *f, uint64_t caps)
 	return seccomp_build_from(f, seccomp_rules, seccomp_nrules, caps);
 }
 
-int seccomp_install(uint64_t caps)
+int seccomp_fprog(struct sock_fprog *fp, struct sock_filter *prog, uint64_t caps)
 {
-	static struct sock_filter prog[SECCOMP_MAX_INSNS];
-	struct sock_fprog fp;
 	size_t n = seccomp_build(prog, caps);
 
 	if (n == 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	fp.len = (unsigned short)n;
-	fp.filter = prog;
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0);
+	fp->len = (unsigned short)n;
+	fp->filter = prog;
+	return 0;
 }

@@ -27,6 +27,10 @@
  * or 0 if the table cannot be made into a program (a row numbered past
  * the x86_64 range, or too long a program). Pure, for the unit tests. */
 size_t seccomp_build(struct sock_filter *prog, uint64_t caps);
+/* The filter as the kernel takes it: fp pointed at the program built into
+ * prog (room for SECCOMP_MAX_INSNS). Returns 0, or -1 with errno EINVAL if
+ * it could not be built. Pure, as seccomp_build. */
+int seccomp_fprog(struct sock_fprog *fp, struct sock_filter *prog, uint64_t caps);
 /* Build it and install it on the calling thread (no_new_privs must be
  * set). Returns 0 or -1 with errno (EINVAL if it could not be built). */
 int seccomp_install(uint64_t caps);

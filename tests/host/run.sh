@@ -183,6 +183,12 @@ check "a bridge without --ip is refused" grep -q 'hostd run: --ip goes with --ne
 check "/etc/hosts, /etc/hostname and /etc/resolv.conf are generated" sh -c "test \"\$($hostd run --rootfs $rfs --hostname web --add-host db:10.0.0.5 -- sh -c 'cat /etc/hosts /etc/hostname' | tr '\n\t' '  ')\" = '127.0.0.1 localhost 10.0.0.5 db web '"
 "$hostd" run --rootfs "$rfs" --add-host db:nowhere -- true 2>"$work/err"
 check "a bad --add-host is refused" grep -q "hostd run: --add-host 'db:nowhere': want NAME:A.B.C.D" "$work/err"
+# hostd's log file (/run/hostd.log in the appliance) is a ring: under
+# its cap, the older part in .1, the newest line kept.
+"$top/out/build/logring" "$work/hostd.log" 300 20 2>/dev/null
+check "the log file stays under its cap (300 bytes)" test "$(wc -c <"$work/hostd.log")" -le 300
+check "its older part moved to .1, also under the cap" sh -c "test -s '$work/hostd.log.1' && test \$(wc -c <'$work/hostd.log.1') -le 300"
+check "the newest line is in the log file" grep -q "ring line 19" "$work/hostd.log"
 check "nothing stays mounted on the host" test "$(wc -l </proc/mounts)" = "$mounts_before"
 
 summary

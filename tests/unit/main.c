@@ -13,7 +13,6 @@ int main(void)
 	test_dhcp();
 	test_disk();
 	test_misc();
-	test_log_ring();
 	test_plan();
 	test_seccomp();
 	test_order();

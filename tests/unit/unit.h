@@ -22,7 +22,6 @@ void test_conf(void);
 void test_dhcp(void);
 void test_disk(void);
 void test_misc(void);
-void test_log_ring(void);
 void test_plan(void);
 void test_seccomp(void);
 void test_order(void);

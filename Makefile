@@ -26,9 +26,6 @@ OBJ        := $(OUT)/build/obj
 # header comment with a line " * pure: ..."; tests/layout/check.sh holds
 # them to it with nm). The unit tests and the fuzzers link these alone.
 PURE_SRC   := $(shell grep -l '^ \* pure:' $(HOSTD_SRC) $(BUILD_SRC) | sort -u)
-# TRANSITIONAL (issue 14, goes before it lands): impure files the unit
-# tests still link.
-PURE_SRC   += $(addprefix hostd/,build/compose/compose.c build/compose/compose_service.c)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 .PHONY: all image deps run down ssh test test-layout test-unit test-unit-san test-fuzz fuzz test-compose test-build test-e2e bench clean fclean re help
@@ -141,13 +138,11 @@ $(FUZZ_OBJS): $(FUZZ_DIR)/obj/%.o: hostd/%.c $(wildcard hostd/*/*.h hostd/*/*/*.
 	$(SAN_CC) $(SAN_CFLAGS) -fsanitize=fuzzer-no-link $(WARN) -c -o $@ $<
 $(FUZZ_DIR)/libhostd.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
-# env_file: reads the harness's text instead of a file.
-$(FUZZ_DIR)/compose: FUZZ_LDFLAGS := -Wl,--wrap=compose_slurp
 $(FUZZ_BINS): $(FUZZ_DIR)/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libhostd.a
 	$(SAN_CC) $(SAN_CFLAGS) -fsanitize=fuzzer $(WARN) $(FUZZ_LDFLAGS) -o $@ $< \
 		$(FUZZ_DIR)/libhostd.a -lyaml
 
-COMPOSE_SRC := $(wildcard hostd/build/compose/*.c) hostd/common/strbuf.c hostd/common/plan.c hostd/common/util.c
+COMPOSE_SRC := $(wildcard hostd/build/compose/*.c) $(wildcard hostd/common/*.c)
 $(OUT)/build/compose-dump: tests/compose/dump.c $(COMPOSE_SRC) $(wildcard hostd/*/*.h hostd/*/*/*.h) | $(OUT)/.deps
 	@mkdir -p $(OUT)/build
 	cc $(CFLAGS) $(WARN) -D_GNU_SOURCE -Ihostd -o $@ tests/compose/dump.c $(COMPOSE_SRC) -lyaml

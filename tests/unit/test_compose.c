@@ -69,7 +69,7 @@ static int fails_with(const char *yaml, const char *msg)
 		fprintf(stderr, "  got:  %s\n  want: %s\n", err, msg);
 		return 0;
 	}
-	return c.nservices == 0 && c.services == NULL && c.mem == NULL && c.path == NULL;
+	return c.nservices == 0 && c.services == NULL && c.mem.head == NULL && c.path == NULL;
 }
 
 /* An absolute path under the top directory. */
@@ -660,7 +660,7 @@ static void file_errors(void)
 	CHECK(!strcmp(err, "tests/compose/none.yml: cannot read: No such file or directory"));
 	CHECK(compose_load(&c, "tests/compose", &env, err, sizeof(err)) < 0);
 	CHECK(!strcmp(err, "tests/compose: cannot read: Is a directory"));
-	CHECK(c.mem == NULL);
+	CHECK(c.mem.head == NULL);
 	compose_free(&c);
 	compose_free(&c);
 

@@ -126,7 +126,7 @@ static void test_syntax(void)
 	      is("LAST", "no newline"));
 	CHECK(envfile_get(&ef, "NOPE") == NULL);
 	envfile_free(&ef);
-	CHECK(ef.nvars == 0 && ef.mem == NULL);
+	CHECK(ef.nvars == 0 && ef.mem.head == NULL);
 	CHECK(parse("") == 0 && ef.nvars == 0);
 	envfile_free(&ef);
 	CHECK(parse("\n  \n# nothing\n") == 0 && ef.nvars == 0);

@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 
+#include "common/arena.h"
 #include "build/compose/envfile.h"
 
 struct compose_kv {
@@ -181,8 +182,6 @@ struct compose_secret {
 	int line;
 };
 
-struct compose_chunk;
-
 struct compose {
 	const char *path;		/* the file, as given */
 	const char *dir;		/* its directory, absolute */
@@ -199,7 +198,7 @@ struct compose {
 	 * defaulting to a blank string, as Compose warns). */
 	const char **warnings;
 	int nwarnings;
-	struct compose_chunk *mem;	/* private */
+	struct arena mem;	/* private: what the parse keeps */
 };
 
 /* Read and check the compose file at path; variables come from env (may

@@ -12,15 +12,19 @@
 
 #include "build/compose/compose.h"
 
-struct compose_chunk {
-	struct compose_chunk *next;
-	max_align_t data[];
-};
-
 /* One key/value pair of a mapping, after merge keys are expanded. */
 struct item {
 	yaml_node_t *key, *val;
 	const char *name;	/* the key's text */
+};
+
+/* The file system, as the pure reader reaches it: compose_file.c's for
+ * hostd-build, the tests' own stand-ins for the unit tests and fuzzers. */
+struct compose_io {
+	/* A whole regular file, NUL-terminated (free() it), or NULL with errno. */
+	char *(*slurp)(const char *path, size_t *len);
+	/* The current directory into buf, or NULL with errno set. */
+	char *(*cwd)(char *buf, size_t len);
 };
 
 /* One read of a compose file. */
@@ -29,6 +33,7 @@ struct ctx {
 	yaml_document_t *doc;
 	const char *path;		/* for messages, as given */
 	const struct env_lookup *env;	/* the caller's; may be NULL */
+	const struct compose_io *io;	/* the file system */
 	struct env_lookup lookup;	/* forwards to env, records warnings */
 	int line;			/* of the scalar being interpolated */
 	int oom;
@@ -39,11 +44,13 @@ struct ctx {
 	size_t errlen;
 };
 
-/* ---- compose.c --------------------------------------------------------- */
+/* ---- compose_node.c: the mechanics -------------------------------------- */
 
 /* Zeroed memory that lives as long as the struct compose; NULL (with the
  * error set) when out of memory. */
 void *compose_alloc(struct ctx *x, size_t n);
+/* Record "FILE: out of memory" (once); returns -1. */
+int compose_oom(struct ctx *x);
 char *compose_dupn(struct ctx *x, const char *s, size_t n);
 /* A formatted string for messages; "" when out of memory (the read then
  * fails at its end). */
@@ -69,8 +76,16 @@ int compose_strlist(struct ctx *x, yaml_node_t *n, const char *where, const char
 int compose_path(struct ctx *x, yaml_node_t *n, const char *where, const char *p,
 		 const char **out);
 char *compose_join(struct ctx *x, const char *base, const char *rel);
-/* A whole regular file, NUL-terminated (free() it), or NULL with errno. */
-char *compose_slurp(const char *path, size_t *len);
+
+/* ---- compose.c: the document -------------------------------------------- */
+
+/* compose_parse and compose_load (compose.h) with the file system given:
+ * compose_file.c's compose_parse and compose_load pass the real one. */
+int compose_parse_io(struct compose *c, const char *path, const char *buf, size_t len,
+		     const struct env_lookup *env, const struct compose_io *io, char *err,
+		     size_t errlen);
+int compose_load_io(struct compose *c, const char *path, const struct env_lookup *env,
+		    const struct compose_io *io, char *err, size_t errlen);
 
 /* ---- compose_service.c, compose_attach.c --------------------------------- */
 

@@ -4,7 +4,9 @@
  * healthcheck, depends_on, stop and resource limits (compose_confine.c:
  * capabilities, the user namespace, the keys refused for confinement).
  * network_mode: host and links are refused with the Inception rule as the
- * reason; so is an image without a tag or tagged latest. */
+ * reason; so is an image without a tag or tagged latest. An env_file is
+ * read through the caller's struct compose_io, never here.
+ * pure: computation only (tests/layout/check.sh holds it to that). */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -260,7 +262,7 @@ static int env_file(struct ctx *x, yaml_node_t *e, const char *w, struct envfile
 	}
 	if (abs_path(x, pnode, w, path, &abs) < 0)
 		return -1;
-	if (!(buf = compose_slurp(abs, &len))) {
+	if (!(buf = x->io->slurp(abs, &len))) {
 		if (errno == ENOENT && !required) {
 			*skip = 1;
 			return 0;

@@ -1,5 +1,5 @@
 /* envfile: see envfile.h. Pure: no files, no logging, no global state;
- * memory comes from the struct envfile's chunks (envfile_free) and, for
+ * memory comes from the struct envfile's arena (envfile_free) and, for
  * env_interpolate, from one malloc'd result.
  *
  * The rules are Docker Compose's, as its documentation states them (the
@@ -14,49 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/arena.h"
+#include "common/errctx.h"
 #include "common/strbuf.h"
 
 /* ---- memory ---- */
 
-struct env_chunk {
-	struct env_chunk *next;
-	size_t used, cap;
-};
-
-#define CHUNK_HDR ((sizeof(struct env_chunk) + 15) & ~(size_t)15)
-#define CHUNK_MIN 8192
-
-static char *env_strndup(struct envfile *ef, const char *s, size_t n)
-{
-	struct env_chunk *c = ef->mem;
-	size_t need = (n + 16) & ~(size_t)15;
-	char *d;
-
-	if (!c || c->cap - c->used < need) {
-		size_t cap = need > CHUNK_MIN ? need : CHUNK_MIN;
-
-		if (!(c = malloc(CHUNK_HDR + cap)))
-			return NULL;
-		c->cap = cap;
-		c->used = 0;
-		c->next = ef->mem;
-		ef->mem = c;
-	}
-	d = (char *)c + CHUNK_HDR + c->used;
-	c->used += need;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 void envfile_free(struct envfile *ef)
 {
-	struct env_chunk *c = ef->mem, *next;
-
-	for (; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	arena_free(&ef->mem);
 	free(ef->vars);
 	memset(ef, 0, sizeof(*ef));
 }
@@ -263,27 +229,8 @@ int env_interpolate(const char *s, const struct env_lookup *env, char **out,
 struct parse {
 	struct envfile *ef;
 	const struct env_lookup *env;	/* the caller's, may be NULL */
-	const char *name;
-	int line;
-	char *err;
-	size_t errlen;
+	struct errctx e;		/* the file's name, the line, the caller's buffer */
 };
-
-static int fail(struct parse *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail(struct parse *p, const char *fmt, ...)
-{
-	char msg[512], line[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(line, sizeof(line), "%s:%d: %s", p->name, p->line, msg);
-	str_oneline(p->err, p->errlen, line);
-	return -1;
-}
 
 /* Inside the file, a variable is the caller's first, then one defined
  * above (Compose: the environment wins over the .env file). */
@@ -311,15 +258,15 @@ static void file_unset(void *ctx, const char *name, size_t n)
 static int set(struct parse *p, const char *key, size_t kn, const char *val, size_t vn)
 {
 	struct envfile *ef = p->ef;
-	const char *v = env_strndup(ef, val, vn);
+	const char *v = arena_strndup(&ef->mem, val, vn);
 	int i;
 
 	if (!v)
-		return fail(p, "out of memory");
+		return errctx_fail(&p->e, "out of memory");
 	for (i = 0; i < ef->nvars; i++)
 		if (strlen(ef->vars[i].key) == kn && !memcmp(ef->vars[i].key, key, kn)) {
 			ef->vars[i].value = v;
-			ef->vars[i].line = p->line;
+			ef->vars[i].line = p->e.line;
 			return 0;
 		}
 	if (ef->nvars == ef->cap) {
@@ -327,14 +274,14 @@ static int set(struct parse *p, const char *key, size_t kn, const char *val, siz
 		struct env_var *nv = realloc(ef->vars, sizeof(*nv) * (size_t)cap);
 
 		if (!nv)
-			return fail(p, "out of memory");
+			return errctx_fail(&p->e, "out of memory");
 		ef->vars = nv;
 		ef->cap = cap;
 	}
-	if (!(ef->vars[i].key = env_strndup(ef, key, kn)))
-		return fail(p, "out of memory");
+	if (!(ef->vars[i].key = arena_strndup(&ef->mem, key, kn)))
+		return errctx_fail(&p->e, "out of memory");
 	ef->vars[i].value = v;
-	ef->vars[i].line = p->line;
+	ef->vars[i].line = p->e.line;
 	ef->nvars++;
 	return 0;
 }
@@ -411,11 +358,136 @@ static int unescape_double(const char *s, size_t n, struct str *out)
 	return 0;
 }
 
+/* KEY= at *at (after an optional "export"): the key's bounds into *ks,
+ * *ke, and *at past the '=' and the blanks after it. */
+static int read_key(struct parse *p, const char *buf, size_t len, size_t *at, size_t *ks,
+		    size_t *ke)
+{
+	size_t i = *at, s, e;
+
+	if (len - i > 6 && !memcmp(buf + i, "export", 6) && (buf[i + 6] == ' ' || buf[i + 6] == '\t'))
+		for (i += 6; i < len && blank(buf[i]); i++)
+			;
+	for (s = i; i < len && buf[i] != '=' && buf[i] != ':' && buf[i] != '\n'; i++)
+		if (!key_char(buf[i]) && !blank(buf[i])) {
+			unsigned char c = (unsigned char)buf[i];
+
+			if (c >= 0x20 && c < 0x7F)
+				return errctx_fail(&p->e, "unexpected character '%c' in variable name", c);
+			return errctx_fail(&p->e, "unexpected character \\x%02x in variable name", c);
+		}
+	for (e = i; e > s && blank(buf[e - 1]); e--)
+		;
+	if (i >= len || buf[i] == '\n')
+		return errctx_fail(&p->e, "%.*s: missing '=' (KEY=VALUE)", (int)(e - s), buf + s);
+	if (e == s)
+		return errctx_fail(&p->e, "missing variable name before '%c'", buf[i]);
+	for (size_t k = s; k < e; k++)
+		if (blank(buf[k]))
+			return errctx_fail(&p->e, "%.*s: key cannot contain a space", (int)(e - s),
+					   buf + s);
+	for (i++; i < len && blank(buf[i]); i++)
+		;
+	*at = i;
+	*ks = s;
+	*ke = e;
+	return 0;
+}
+
+/* A quoted value at *at (on its quote), up to the end of its line: a
+ * single-quoted one into val as it is, a double-quoted one into raw with
+ * its escapes undone (it is interpolated after). */
+static int read_quoted(struct parse *p, const char *buf, size_t len, size_t *at, const char *key,
+		       int kn, struct str *raw, struct str *val)
+{
+	size_t i = *at, vs;
+	char q = buf[i++];
+	int r = 0;
+
+	for (vs = i; i < len && buf[i] != q; i++)
+		if (buf[i] == '\\' && i + 1 < len && (q == '"' || buf[i + 1] == '\''))
+			i++;
+	if (i >= len)
+		return errctx_fail(&p->e, "%.*s: unterminated quoted value", kn, key);
+	if (q == '\'') {
+		for (size_t k = vs; k < i && !r; k++) {
+			if (buf[k] == '\\' && k + 1 < i && buf[k + 1] == '\'')
+				k++;
+			r = str_putc(val, buf[k]);
+		}
+	} else if ((r = unescape_double(buf + vs, i - vs, raw)) == -1) {
+		return errctx_fail(&p->e, "%.*s: a \\0000 (NUL) in the value", kn, key);
+	}
+	for (i++; i < len && blank(buf[i]); i++)
+		;
+	if (i < len && buf[i] == '#')
+		while (i < len && buf[i] != '\n')
+			i++;
+	if (i < len && buf[i] != '\n')
+		return errctx_fail(&p->e, "%.*s: unexpected text after the closing quote", kn, key);
+	*at = i;
+	return r < 0 ? errctx_fail(&p->e, "out of memory") : 0;
+}
+
+/* An unquoted value at *at, up to the end of its line (a " #" starts a
+ * comment; blanks at its end go), into raw. */
+static int read_plain(struct parse *p, const char *buf, size_t len, size_t *at, struct str *raw)
+{
+	const char *hash;
+	size_t i = *at, vs, ve;
+
+	for (vs = i; i < len && buf[i] != '\n'; i++)
+		;
+	ve = i;
+	for (hash = buf + vs; hash + 1 < buf + ve; hash++)
+		if (hash[0] == ' ' && hash[1] == '#') {
+			ve = (size_t)(hash - buf);
+			break;
+		}
+	while (ve > vs && (blank(buf[ve - 1])))
+		ve--;
+	*at = i;
+	return str_put(raw, buf + vs, ve - vs) < 0 ? errctx_fail(&p->e, "out of memory") : 0;
+}
+
+/* One KEY=VALUE at *at: read, interpolated, set; *at and the line move
+ * past it. */
+static int read_entry(struct parse *p, struct interp *I, const char *buf, size_t len, size_t *at)
+{
+	struct str raw = {0}, val = {0};
+	size_t ks = 0, ke = 0, i = *at;
+	int r, kn;
+
+	if (read_key(p, buf, len, &i, &ks, &ke) < 0)
+		return -1;
+	kn = (int)(ke - ks);
+	if (i < len && (buf[i] == '"' || buf[i] == '\''))
+		r = read_quoted(p, buf, len, &i, buf + ks, kn, &raw, &val);
+	else
+		r = read_plain(p, buf, len, &i, &raw);
+	if (!r && raw.p) {
+		I->whole = raw.p;
+		if (interp(I, raw.p, raw.n, &val) < 0)
+			r = errctx_fail(&p->e, "%.*s: %s", kn, buf + ks, I->err);
+	}
+	if (!r)
+		r = set(p, buf + ks, ke - ks, val.p ? val.p : "", val.n);
+	free(raw.p);
+	free(val.p);
+	if (r < 0)
+		return -1;
+	/* back to where the scan is */
+	for (size_t k = ks; k < i; k++)
+		p->e.line += buf[k] == '\n';
+	*at = i;
+	return 0;
+}
+
 int envfile_parse(struct envfile *ef, const char *name, const char *buf,
 		  size_t len, const struct env_lookup *env, char *err,
 		  size_t errlen)
 {
-	struct parse p = {ef, env, name, 1, err, errlen};
+	struct parse p = {ef, env, {name, 1, err, errlen}};
 	struct env_lookup inner = {file_get, file_unset, &p};
 	struct interp I = {&inner, NULL, NULL, 0, 0};
 	char why[512];
@@ -426,18 +498,13 @@ int envfile_parse(struct envfile *ef, const char *name, const char *buf,
 	I.errlen = sizeof(why);
 	if (memchr(buf, '\0', len)) {
 		for (const char *c = buf; *c; c++)
-			p.line += *c == '\n';
-		fail(&p, "NUL byte in the file");
+			p.e.line += *c == '\n';
+		errctx_fail(&p.e, "NUL byte in the file");
 		goto fail;
 	}
 	for (;;) {
-		struct str raw = {0}, val = {0};
-		size_t ks, ke, vs;
-		const char *key;
-		int kline, r = 0;
-
 		while (i < len && (blank(buf[i]) || buf[i] == '\n'))
-			p.line += buf[i++] == '\n';
+			p.e.line += buf[i++] == '\n';
 		if (i >= len)
 			break;
 		if (buf[i] == '#') {
@@ -445,115 +512,8 @@ int envfile_parse(struct envfile *ef, const char *name, const char *buf,
 				i++;
 			continue;
 		}
-		kline = p.line;
-		if (len - i > 6 && !memcmp(buf + i, "export", 6) && (buf[i + 6] == ' ' || buf[i + 6] == '\t'))
-			for (i += 6; i < len && blank(buf[i]); i++)
-				;
-		for (ks = i; i < len && buf[i] != '=' && buf[i] != ':' && buf[i] != '\n'; i++)
-			if (!key_char(buf[i]) && !blank(buf[i])) {
-				unsigned char c = (unsigned char)buf[i];
-
-				if (c >= 0x20 && c < 0x7F)
-					fail(&p, "unexpected character '%c' in variable name", c);
-				else
-					fail(&p, "unexpected character \\x%02x in variable name", c);
-				goto fail;
-			}
-		for (ke = i; ke > ks && blank(buf[ke - 1]); ke--)
-			;
-		key = buf + ks;
-		if (i >= len || buf[i] == '\n') {
-			fail(&p, "%.*s: missing '=' (KEY=VALUE)", (int)(ke - ks), key);
+		if (read_entry(&p, &I, buf, len, &i) < 0)
 			goto fail;
-		}
-		if (ke == ks) {
-			fail(&p, "missing variable name before '%c'", buf[i]);
-			goto fail;
-		}
-		for (size_t k = ks; k < ke; k++)
-			if (blank(buf[k])) {
-				fail(&p, "%.*s: key cannot contain a space", (int)(ke - ks), key);
-				goto fail;
-			}
-		for (i++; i < len && blank(buf[i]); i++)
-			;
-		if (i < len && (buf[i] == '"' || buf[i] == '\'')) {
-			char q = buf[i++];
-
-			for (vs = i; i < len && buf[i] != q; i++)
-				if (buf[i] == '\\' && i + 1 < len && (q == '"' || buf[i + 1] == '\''))
-					i++;
-			if (i >= len) {
-				p.line = kline;
-				fail(&p, "%.*s: unterminated quoted value", (int)(ke - ks), key);
-				goto fail;
-			}
-			if (q == '\'') {
-				for (size_t k = vs; k < i && !r; k++) {
-					if (buf[k] == '\\' && k + 1 < i && buf[k + 1] == '\'')
-						k++;
-					r = str_putc(&val, buf[k]);
-				}
-			} else {
-				r = unescape_double(buf + vs, i - vs, &raw);
-				if (r == -1) {
-					p.line = kline;
-					free(raw.p);
-					fail(&p, "%.*s: a \\0000 (NUL) in the value", (int)(ke - ks), key);
-					goto fail;
-				}
-			}
-			for (i++; i < len && blank(buf[i]); i++)
-				;
-			if (i < len && buf[i] == '#')
-				while (i < len && buf[i] != '\n')
-					i++;
-			if (i < len && buf[i] != '\n') {
-				free(raw.p);
-				free(val.p);
-				fail(&p, "%.*s: unexpected text after the closing quote", (int)(ke - ks), key);
-				goto fail;
-			}
-		} else {
-			const char *hash;
-			size_t ve;
-
-			for (vs = i; i < len && buf[i] != '\n'; i++)
-				;
-			ve = i;
-			for (hash = buf + vs; hash + 1 < buf + ve; hash++)
-				if (hash[0] == ' ' && hash[1] == '#') {
-					ve = (size_t)(hash - buf);
-					break;
-				}
-			while (ve > vs && (blank(buf[ve - 1])))
-				ve--;
-			r = str_put(&raw, buf + vs, ve - vs);
-		}
-		p.line = kline;
-		if (r < 0) {
-			free(raw.p);
-			free(val.p);
-			fail(&p, "out of memory");
-			goto fail;
-		}
-		if (raw.p) {
-			I.whole = raw.p;
-			if (interp(&I, raw.p, raw.n, &val) < 0) {
-				free(raw.p);
-				free(val.p);
-				fail(&p, "%.*s: %s", (int)(ke - ks), key, why);
-				goto fail;
-			}
-		}
-		r = set(&p, key, ke - ks, val.p ? val.p : "", val.n);
-		free(raw.p);
-		free(val.p);
-		if (r < 0)
-			goto fail;
-		/* back to where the scan is */
-		for (size_t k = ks; k < i; k++)
-			p.line += buf[k] == '\n';
 	}
 	return 0;
 fail:

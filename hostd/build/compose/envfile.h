@@ -26,6 +26,8 @@
 
 #include <stddef.h>
 
+#include "common/arena.h"
+
 /* Where interpolation takes variables from. get returns a variable's value
  * or NULL when it is unset (name is not NUL-terminated). unset, if not
  * NULL, is told of each $VAR / ${VAR} that expanded to "" because VAR is
@@ -42,13 +44,12 @@ struct env_var {
 	int line;		/* where the key was (last) defined */
 };
 
-struct env_chunk;
 
 struct envfile {
 	struct env_var *vars;	/* in file order (first definition) */
 	int nvars;
 	int cap;		/* private */
-	struct env_chunk *mem;	/* private */
+	struct arena mem;	/* private: what the parse keeps */
 };
 
 /* Parse buf (len bytes). env may be NULL (no outside variables). 0 on

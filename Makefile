@@ -99,7 +99,7 @@ down: ## Power the VM off cleanly (ACPI power button)
 ssh: ## Log in to the running VM as root
 	qemu/vm.sh ssh
 
-test: test-unit test-unit-san test-fuzz test-compose test-host test-build test-e2e ## Run every test tier (unit, fuzz, host mode, QEMU)
+test: test-layout test-unit test-unit-san test-fuzz test-compose test-host test-build test-e2e ## Run every test tier (unit, fuzz, host mode, QEMU)
 
 test-layout: $(OUT)/hostd $(OUT)/hostd-build ## The tree's shape: include direction, no build/ symbol in hostd, pure files, sizes
 	tests/layout/check.sh $(OBJ)

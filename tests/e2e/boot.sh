@@ -129,6 +129,10 @@ check "boot 2 checks the disk instead of formatting it" sh -c "grep -q 'data dis
 check "the file written before power-off is still there" on_vm "test \"\$(cat /home/$login/data/e2e-marker)\" = $token"
 
 echo "== power-off 2: ctrl-alt-del"
+# The key reaches hostd only once the kernel has probed the keyboard
+# (atkbd on i8042), which can come after hostd's ready line under TCG.
+poll 30 on_vm "grep -q 'AT Translated Set 2 keyboard' /proc/bus/input/devices" ||
+	bad "the guest's keyboard appeared (for ctrl-alt-del)"
 start_s=$(date +%s)
 vm monitor "sendkey ctrl-alt-delete"
 expect_poweroff "ctrl-alt-del" "ctrl-alt-del" 2

@@ -1,8 +1,10 @@
-/* compose_int: what the compose reader's files share (compose.c: memory,
- * messages, mappings and typed scalars, the top level and the document;
- * compose_service.c and compose_attach.c: a service's keys;
- * compose_value.c: value syntaxes as pure functions). Not for any other
- * file: the model in compose.h is the interface. */
+/* compose_int: what the compose reader's files share (compose.c: the top
+ * level and the document; compose_node.c: memory, messages, mappings and
+ * typed scalars; compose_service.c and compose_attach.c: a service's keys;
+ * compose_confine.c: cap_add, cap_drop, userns_mode; compose_value.c:
+ * value syntaxes as pure functions; compose_file.c: the file system,
+ * behind struct compose_io). Not for any other file: the model in
+ * compose.h is the interface. */
 #ifndef HOSTD_COMPOSE_INT_H
 #define HOSTD_COMPOSE_INT_H
 

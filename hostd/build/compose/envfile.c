@@ -9,7 +9,6 @@
  */
 #include "build/compose/envfile.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
